@@ -1,0 +1,265 @@
+"""Tensor creation ops (TF.js doc section "Tensors / Creation")."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from ..backend import device, to_torch_dtype
+from ..errors import ValueError
+from ..tensor import Tensor, convert_to_tensor, to_torch
+from ._dispatch import wrap
+
+
+def _check_shape(shape, where: str) -> list:
+    if isinstance(shape, Tensor):
+        shape = shape.arraySync()
+    try:
+        shape = [int(d) for d in shape]
+    except TypeError:
+        raise ValueError(f'{where}: shape must be a list of integers, got {shape!r}.') from None
+    for d in shape:
+        if d < 0:
+            raise ValueError(f'{where}: tensor shape must not contain negative dimensions, got '
+                             f'{shape}.')
+    return shape
+
+
+def tensor(values, shape: Sequence[int] | None = None, dtype: str | None = None) -> Tensor:
+    """Create a tensor from (nested) lists, numbers, NumPy arrays or tensors.
+
+    Python numbers give float32 (as JS numbers do in TF.js); NumPy integer arrays give int32.
+
+    >>> import tfjs as tf
+    >>> tf.tensor([1, 2, 3, 4], [2, 2]).shape
+    [2, 2]
+    """
+    if dtype is not None and dtype not in ('float32', 'int32', 'bool', 'complex64', 'string'):
+        raise ValueError(f'Unknown dtype "{dtype}". Valid dtypes are float32, int32, bool, '
+                         'complex64 and string.')
+    if isinstance(values, Tensor):
+        values = values.arraySync() if values.dtype != 'string' else values._value()
+    t, d = to_torch(values, dtype)
+    if shape is not None:
+        shape = _check_shape(shape, 'tf.tensor')
+        size = int(np.prod(shape, dtype=np.int64))
+        got = int(np.prod(t.shape, dtype=np.int64))
+        inferred = list(t.shape)
+        if got != size:
+            raise ValueError(f'Based on the provided shape, [{",".join(map(str, shape))}], the tensor '
+                             f'should have {size} values but has {got}.')
+        for i, dim in enumerate(inferred):
+            flat_mismatch = dim != int(np.prod(shape[i:], dtype=np.int64)) \
+                if i == len(inferred) - 1 else True
+            if (i >= len(shape) or dim != shape[i]) and flat_mismatch:
+                raise ValueError(f'Error creating a new Tensor. Inferred shape '
+                                 f'({",".join(map(str, inferred))}) does not match the provided shape '
+                                 f'({",".join(map(str, shape))}).')
+        t = t.reshape(shape) if d != 'string' else np.asarray(t, dtype=object).reshape(shape)
+    return Tensor._make(t, d)
+
+
+def _ranked(rank: int, name: str):
+    def make(values, shape: Sequence[int] | None = None, dtype: str | None = None) -> Tensor:
+        out = tensor(values, shape, dtype)
+        if out.rank != rank:
+            out.dispose()
+            if shape is None and rank > 1:
+                raise ValueError(f'{name}() requires values with rank {rank}; got a rank-'
+                                 f'{np.ndim(values)} value. Pass nested lists of depth {rank} or '
+                                 'give the shape.')
+            raise ValueError(f'{name}() requires a rank-{rank} tensor; got shape {out.shape}.')
+        return out
+    make.__name__ = name
+    make.__doc__ = f"""Create a rank-{rank} tensor; as `tf.tensor` with a rank check.
+
+    >>> import tfjs as tf
+    >>> tf.{name}({'[[1], [2]]' if rank == 2 else '[1, 2]' if rank == 1 else '3'}).rank
+    {rank if rank in (1, 2) else 0}
+    """
+    return make
+
+
+tensor1d = _ranked(1, 'tensor1d')
+tensor2d = _ranked(2, 'tensor2d')
+tensor3d = _ranked(3, 'tensor3d')
+tensor4d = _ranked(4, 'tensor4d')
+tensor5d = _ranked(5, 'tensor5d')
+tensor6d = _ranked(6, 'tensor6d')
+
+
+def scalar(value, dtype: str | None = None) -> Tensor:
+    """A rank-0 tensor.
+
+    >>> import tfjs as tf
+    >>> tf.scalar(3.5).arraySync()
+    3.5
+    """
+    if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) > 0:
+        raise ValueError('tf.scalar() requires a single value (a number, boolean or string); use '
+                         'tf.tensor() for arrays.')
+    return tensor(value, [], dtype)
+
+
+def _filled(shape, value, dtype: str, where: str) -> Tensor:
+    shape = _check_shape(shape, where)
+    if dtype == 'string':
+        return Tensor._make(np.full(shape, value, dtype=object), 'string')
+    return wrap(torch.full(shape, value, dtype=to_torch_dtype(dtype), device=device()), dtype)
+
+
+def zeros(shape: Sequence[int], dtype: str = 'float32') -> Tensor:
+    """A tensor of zeros.
+
+    >>> import tfjs as tf
+    >>> tf.zeros([2]).arraySync()
+    [0.0, 0.0]
+    """
+    return _filled(shape, '' if dtype == 'string' else 0, dtype, 'tf.zeros')
+
+
+def ones(shape: Sequence[int], dtype: str = 'float32') -> Tensor:
+    """A tensor of ones."""
+    return _filled(shape, 1, dtype, 'tf.ones')
+
+
+def fill(shape: Sequence[int], value, dtype: str | None = None) -> Tensor:
+    """A tensor filled with `value` (dtype inferred from the value when not given)."""
+    if dtype is None:
+        dtype = 'string' if isinstance(value, str) else 'bool' if isinstance(value, bool) else 'float32'
+    return _filled(shape, value, dtype, 'tf.fill')
+
+
+def zerosLike(x) -> Tensor:
+    """Zeros with the shape and dtype of x."""
+    x = convert_to_tensor(x, 'x', 'zerosLike')
+    return zeros(x.shape, x.dtype)
+
+
+def onesLike(x) -> Tensor:
+    """Ones with the shape and dtype of x."""
+    x = convert_to_tensor(x, 'x', 'onesLike')
+    return ones(x.shape, x.dtype)
+
+
+def range(start: float, stop: float | None = None, step: float = 1,  # noqa: A001 - TF.js name
+          dtype: str = 'float32') -> Tensor:
+    """Evenly spaced values in [start, stop).
+
+    >>> import tfjs as tf
+    >>> tf.range(0, 3).arraySync()
+    [0.0, 1.0, 2.0]
+    """
+    if stop is None:
+        start, stop = 0, start
+    if step == 0:
+        raise ValueError('Cannot have a step of zero.')
+    if dtype not in ('float32', 'int32'):
+        raise ValueError('The dtype of tf.range must be float32 or int32.')
+    if (step > 0 and start >= stop) or (step < 0 and start <= stop):
+        return zeros([0], dtype)
+    n = int(np.ceil(abs((stop - start) / step)))
+    values = start + step * np.arange(n, dtype=np.float64)
+    return wrap(torch.tensor(values, dtype=to_torch_dtype(dtype), device=device()), dtype)
+
+
+def linspace(start: float, stop: float, num: int) -> Tensor:
+    """`num` evenly spaced values from start to stop inclusive (TF.js's float32 arithmetic)."""
+    if num <= 0:
+        raise ValueError('The number of values should be positive.')
+    step = np.float32((stop - start) / (num - 1)) if num > 1 else np.float32(0)
+    values = np.empty(num, dtype=np.float32)
+    values[0] = start
+    for i in builtins_range(1, num):
+        values[i] = np.float32(values[i - 1] + step)
+    return wrap(torch.from_numpy(values).to(device()), 'float32')
+
+
+builtins_range = __builtins__['range'] if isinstance(__builtins__, dict) else __builtins__.range
+
+
+def eye(numRows: int, numColumns: int | None = None, batchShape: Sequence[int] | None = None,
+        dtype: str = 'float32') -> Tensor:
+    """An identity matrix (optionally batched)."""
+    if numColumns is None:
+        numColumns = numRows
+    t = torch.eye(numRows, numColumns, dtype=to_torch_dtype(dtype), device=device())
+    if batchShape:
+        t = t.expand(*batchShape, numRows, numColumns).clone()
+    return wrap(t, dtype)
+
+
+def oneHot(indices, depth: int, onValue: float = 1, offValue: float = 0,
+           dtype: str = 'int32') -> Tensor:
+    """One-hot encode int32 indices along a new last axis (out-of-range indices give all off)."""
+    x = convert_to_tensor(indices, 'indices', 'oneHot', 'int32')
+    if depth < 2:
+        raise ValueError(f'Error in oneHot: depth must be >=2, but it is {depth}.')
+    idx = x._value().long()
+    valid = (idx >= 0) & (idx < depth)
+    hot = torch.nn.functional.one_hot(torch.where(valid, idx, 0), depth) & valid.unsqueeze(-1).long()
+    out = torch.where(hot.bool(), torch.tensor(onValue, dtype=torch.float64, device=idx.device),
+                      torch.tensor(offValue, dtype=torch.float64, device=idx.device))
+    return wrap(out.to(to_torch_dtype(dtype)), dtype)
+
+
+def clone(x) -> Tensor:
+    """A copy of x."""
+    return convert_to_tensor(x, 'x', 'clone').clone()
+
+
+def cast(x, dtype: str) -> Tensor:
+    """Cast to another dtype (float -> int truncates toward zero, as in TF.js)."""
+    from ..tensor import cast_raw
+    x = convert_to_tensor(x, 'x', 'cast')
+    if dtype == x.dtype:
+        return x.clone()
+    return wrap(cast_raw(x._value(), x.dtype, dtype), dtype)
+
+
+class TensorBuffer:
+    """A mutable buffer to build a tensor element by element (`tf.buffer`)."""
+
+    def __init__(self, shape, dtype='float32', values=None):
+        self.shape = _check_shape(shape, 'tf.buffer')
+        self.dtype = dtype
+        size = int(np.prod(self.shape, dtype=np.int64))
+        np_dtype = object if dtype == 'string' else np.uint8 if dtype == 'bool' else \
+            np.float32 if dtype == 'float32' else np.int32
+        if values is None:
+            self.values = np.zeros(size, dtype=np_dtype) if dtype != 'string' else \
+                np.array([''] * size, dtype=object)
+        else:
+            self.values = np.asarray(values, dtype=np_dtype).reshape(-1)
+            if self.values.size != size:
+                raise ValueError(f'Length of values \'{self.values.size}\' does not match the size '
+                                 f'inferred by the shape \'{size}\'.')
+        self.size = size
+        self.strides = Tensor.strides.fget(type('S', (), {'shape': self.shape})())
+
+    def _index(self, locs) -> int:
+        if len(locs) != len(self.shape):
+            raise ValueError(f'The number of provided coordinates ({len(locs)}) must match the rank '
+                             f'({len(self.shape)}).')
+        return int(np.ravel_multi_index(tuple(int(v) for v in locs), self.shape)) if locs else 0
+
+    def set(self, value, *locs) -> None:
+        self.values[self._index(locs)] = value
+
+    def get(self, *locs):
+        v = self.values[self._index(locs)]
+        return v.item() if hasattr(v, 'item') else v
+
+    def toTensor(self) -> Tensor:
+        values = self.values.astype(bool) if self.dtype == 'bool' else self.values
+        return tensor(values.reshape(self.shape) if self.shape else values.reshape(()),
+                      None, self.dtype)
+
+    to_tensor = toTensor
+
+
+def buffer(shape: Sequence[int], dtype: str = 'float32', values=None) -> TensorBuffer:
+    """A `TensorBuffer` to fill with `set` and turn into a tensor with `toTensor`."""
+    return TensorBuffer(shape, dtype, values)
+
