@@ -64,7 +64,7 @@ def js_to_fixed(x, digits: int) -> str:
 
 def _js_len(s: str) -> int:
     """Length of ``s`` in UTF-16 code units, like JavaScript's ``.length``."""
-    return len(s.encode('utf-16-le')) // 2
+    return len(s) if s.isascii() else len(s.encode('utf-16-le')) // 2
 
 
 def _right_pad(s: str, size) -> str:
@@ -109,6 +109,9 @@ def _compute_strides(shape):
 
 def _normalize_values(values, dtype):
     """Flatten ``values`` into a list of what a TF.js ``dataSync()`` yields."""
+    if dtype in ('float32', 'complex64'):
+        # Widen float32 to double exactly as a Float32Array read would.
+        return np.asarray(values, dtype=np.float32).reshape(-1).astype(np.float64).tolist()
     if isinstance(values, np.ndarray):
         values = values.reshape(-1).tolist()
     else:
@@ -118,10 +121,7 @@ def _normalize_values(values, dtype):
                 for v in values]
     if dtype == 'bool':
         return [0 if not v else 1 for v in values]
-    if dtype == 'int32':
-        return [float(int(v)) for v in values]
-    # float32 and complex64: widen float32 to double as a Float32Array would.
-    return [float(np.float32(v)) for v in values]
+    return [float(v) for v in values]
 
 
 def _max_size_per_column(vals, shape, dtype, strides):
