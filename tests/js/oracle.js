@@ -65,6 +65,7 @@ function toJSONValue(x) {
   if (ArrayBuffer.isView(x)) return Array.from(x, v => toJSONValue(v));
   if (Array.isArray(x)) return x.map(toJSONValue);
   if (x instanceof Map) return toJSONValue(Object.fromEntries(x));
+  if (typeof x.toJSON === 'function') return toJSONValue(x.toJSON());  // Date
   if (isPlainObject(x)) {
     const out = {};
     for (const [k, v] of Object.entries(x)) {
@@ -205,11 +206,10 @@ async function handle(line) {
   try {
     const req = JSON.parse(line);
     id = req.id === undefined ? null : req.id;
-    const op = ops[req.op];
     if (!Object.prototype.hasOwnProperty.call(ops, req.op)) {
       throw new Error(`oracle: unknown op ${JSON.stringify(req.op)}`);
     }
-    const result = toJSONValue(await op(req));
+    const result = toJSONValue(await ops[req.op](req));
     respond({id, ok: true, result});
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
