@@ -371,6 +371,75 @@ class Container(Layer):
             config[key] = entries
         return config
 
+    @classmethod
+    def fromConfig(cls, config: dict, customObjects: dict | None = None,
+                   fastWeightInit: bool = False):
+        """Rebuild a functional model from `{name, layers, inputLayers, outputLayers}` (camelCase),
+        processing each layer call once its inbound layers exist (shared layers included)."""
+        from ..serialization.registry import deserialize
+        if not isinstance(config, dict) or 'layers' not in config:
+            raise ValueError('Improper functional model config: expected "layers", "inputLayers" '
+                             'and "outputLayers".')
+        created: dict = {}
+        pending: dict = {}
+
+        def process_node(layer, node_data) -> bool:
+            inputs, kwargs = [], {}
+            for item in node_data:
+                name, node_index, tensor_index = item[0], item[1], item[2]
+                kwargs = item[3] if len(item) > 3 and item[3] is not None else {}
+                inbound = created.get(name)
+                if inbound is None or len(inbound.inboundNodes) <= node_index:
+                    return False
+                inputs.append(inbound.inboundNodes[node_index].outputTensors[tensor_index])
+            if inputs:
+                layer.apply(inputs[0] if len(inputs) == 1 else inputs, kwargs)
+            return True
+
+        for layer_data in config['layers']:
+            layer = deserialize(layer_data, customObjects, 'layer')
+            layer.setFastWeightInitDuringBuild(fastWeightInit)
+            if layer_data.get('name') and layer.name != layer_data['name']:
+                layer.name = layer_data['name']
+            created[layer_data.get('name', layer.name)] = layer
+            nodes = layer_data.get('inboundNodes') or []
+            for node_data in nodes:
+                if not isinstance(node_data, list):
+                    raise ValueError(f'Corrupted configuration, expected array for nodeData: '
+                                     f'{node_data}')
+            pending[layer.name] = list(nodes)
+        progress = True
+        while any(pending.values()) and progress:
+            progress = False
+            for layer_data in config['layers']:
+                layer = created[layer_data.get('name', '')] if layer_data.get('name') in created \
+                    else None
+                if layer is None or not pending.get(layer.name):
+                    continue
+                remaining = []
+                for node_data in pending[layer.name]:
+                    if remaining or not process_node(layer, node_data):
+                        remaining.append(node_data)
+                    else:
+                        progress = True
+                pending[layer.name] = remaining
+        if any(pending.values()):
+            stuck = [name for name, nodes in pending.items() if nodes]
+            raise ValueError(f'Cannot connect the layers {stuck}: their inbound layers are missing '
+                             'from the model config.')
+
+        def lookup(entries, what):
+            out = []
+            for name, node_index, tensor_index in (e[:3] for e in entries):
+                if name not in created:
+                    raise ValueError(f'Unknown {what} layer "{name}" in the model config.')
+                out.append(created[name].inboundNodes[node_index].outputTensors[tensor_index])
+            return out
+
+        inputs = lookup(config.get('inputLayers') or [], 'input')
+        outputs = lookup(config.get('outputLayers') or [], 'output')
+        return cls({'inputs': inputs, 'outputs': outputs, 'name': config.get('name')})
+
     def dispose(self) -> dict:
         """Dispose the weights of every layer no other model still uses."""
         self._assert_not_disposed()

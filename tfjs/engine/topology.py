@@ -30,6 +30,13 @@ def to_list(x) -> list:
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
+def normalize_shape_list(x) -> list:
+    """A shape or a list of shapes, as a list of shapes (TF.js's `normalizeShapeList`)."""
+    if x is None or len(x) == 0:
+        return []
+    return [list(x)] if not isinstance(x[0], (list, tuple)) else [list(s) for s in x]
+
+
 def singleton_or_list(xs: list):
     return xs[0] if len(xs) == 1 else xs
 
@@ -413,7 +420,7 @@ class Layer(SnakeCaseAliases):
         Node(self, inbound_layers, node_indices, tensor_indices, inputs, outputs,
              inputMasks if inputMasks is not None else [None] * len(inputs),
              outputMasks if outputMasks is not None else [None] * len(outputs),
-             inputShapes, outputShapes, kwargs)
+             normalize_shape_list(inputShapes), normalize_shape_list(outputShapes), kwargs)
         for i, out in enumerate(outputs):
             out.sourceLayer = self
             out.nodeIndex = len(self.inboundNodes) - 1
@@ -495,7 +502,8 @@ class Layer(SnakeCaseAliases):
                                  'defined output shape.')
         shapes = {str(n.outputShapes) for n in self.inboundNodes}
         if len(shapes) == 1:
-            return self.inboundNodes[0].outputShapes
+            out = self.inboundNodes[0].outputShapes
+            return out[0] if len(out) == 1 and isinstance(out[0], (list, tuple)) else out
         raise AttributeError(f'The layer {self.name} has multiple inbound nodes with different '
                              'output shapes. Hence the notion of "output shape" is ill-defined.')
 

@@ -1,0 +1,167 @@
+"""Model saving and loading glue: artifacts from a model (TF.js's `LayersModel.save`) and a
+model from artifacts (TF.js's `loadLayersModelFromIOHandler`). File formats live in `tfjs.io`."""
+from __future__ import annotations
+
+import json
+import warnings
+
+from ..errors import ValueError
+
+MAX_USER_DEFINED_METADATA_BYTES = 1024 * 1024
+
+
+def check_user_defined_metadata(metadata, model_name: str, check_size: bool = False) -> None:
+    """Metadata must be a plain JSON object; warn above 1 MiB (as TF.js does)."""
+    if not isinstance(metadata, dict):
+        raise ValueError(f'User-defined metadata is expected to be a JSON object, but is not. Model '
+                         f'"{model_name}".')
+    try:
+        text = json.dumps(metadata)
+    except TypeError as exc:
+        raise ValueError(f'User-defined metadata of model "{model_name}" is not JSON-serializable: '
+                         f'{exc}') from None
+    if check_size and len(text) > MAX_USER_DEFINED_METADATA_BYTES:
+        warnings.warn(f'User-defined metadata of model "{model_name}" is too large in size (length='
+                      f'{len(text)} when serialized). It is not recommended to store such large '
+                      'objects in user-defined metadata. Please make sure its serialized length is '
+                      f'<= {MAX_USER_DEFINED_METADATA_BYTES}.')
+
+
+def training_config(model) -> dict:
+    """`{loss, metrics, optimizer_config}` as TF.js writes it into `trainingConfig`."""
+    from .._naming import to_snake_case
+    loss = model.loss
+    if isinstance(loss, str):
+        loss_json = to_snake_case(model.lossNames[0]) if model.lossNames else to_snake_case(loss)
+    elif isinstance(loss, (list, tuple)):
+        loss_json = [to_snake_case(n) for n in model.lossNames]
+    elif isinstance(loss, dict):
+        loss_json = {k: to_snake_case(v) if isinstance(v, str) else None for k, v in loss.items()}
+    else:
+        raise ValueError('Serialization of non-string loss is not supported.')
+    metrics = model.metrics
+    metrics_json = None
+    if metrics is not None:
+        if isinstance(metrics, dict):
+            metrics_json = {k: [to_snake_case(m) if isinstance(m, str) else getattr(m, '__name__', '')
+                                for m in (v if isinstance(v, list) else [v])] for k, v in metrics.items()}
+        else:
+            ms = metrics if isinstance(metrics, (list, tuple)) else [metrics]
+            metrics_json = [to_snake_case(m) if isinstance(m, str) else getattr(m, '__name__', '')
+                            for m in ms]
+    opt = model.optimizer_
+    return {'loss': loss_json, 'metrics': metrics_json,
+            'optimizer_config': {'class_name': opt.getClassName(), 'config': opt.getConfig()}}
+
+
+def load_training_config(model, config: dict) -> None:
+    """Compile `model` from a saved `trainingConfig`."""
+    from .._naming import to_camel_case
+    from ..serialization import convert_pythonic_to_ts
+    from ..train import deserialize_optimizer
+    for key in ('weighted_metrics', 'loss_weights', 'sample_weight_mode'):
+        if config.get(key) is not None:
+            raise ValueError(f'{key} in the saved training config is not supported yet.')
+    optimizer = deserialize_optimizer(convert_pythonic_to_ts(config['optimizer_config']))
+    loss = config.get('loss')
+    if isinstance(loss, str):
+        loss = to_camel_case(loss)
+    elif isinstance(loss, list):
+        loss = [to_camel_case(l) for l in loss]
+    elif isinstance(loss, dict):
+        loss = {k: to_camel_case(v) for k, v in loss.items()}
+    metrics = config.get('metrics')
+    if isinstance(metrics, list):
+        metrics = [to_camel_case(m) for m in metrics]
+    elif isinstance(metrics, dict):
+        metrics = {k: [to_camel_case(m) for m in v] for k, v in metrics.items()}
+    model.compile({'loss': loss, 'metrics': metrics, 'optimizer': optimizer})
+
+
+def model_artifacts(model, config: dict) -> dict:
+    """The `ModelArtifacts` TF.js's `model.save()` hands to an IOHandler."""
+    from ..io.weights import encode_weights
+    if config.get('trainableOnly'):
+        raise ValueError('Saving only the trainable weights is not supported by TF.js '
+                         '(trainableOnly: true); save the whole model.')
+    named = [(w['name'], w['tensor']) for w in model.getNamedWeights(config)]
+    data, specs = encode_weights(named)
+    artifacts = {'modelTopology': model.toJSON(None, False), 'format': 'layers-model',
+                 'generatedBy': 'TensorFlow.js tfjs-layers v4.22.0', 'convertedBy': None}
+    if config.get('includeOptimizer') and model.optimizer_ is not None:
+        artifacts['trainingConfig'] = training_config(model)
+        opt_weights = model.optimizer_.getWeights()
+        opt_data, opt_specs = encode_weights([(w['name'], w['tensor']) for w in opt_weights],
+                                             group='optimizer')
+        data += opt_data
+        specs += opt_specs
+    artifacts['weightSpecs'] = specs
+    artifacts['weightData'] = data
+    if model.userDefinedMetadata is not None:
+        check_user_defined_metadata(model.userDefinedMetadata, model.name, True)
+        artifacts['userDefinedMetadata'] = model.userDefinedMetadata
+    return artifacts
+
+
+def save_model(model, handler_or_url, config: dict) -> dict:
+    from ..io.router import getSaveHandlers
+    handler = handler_or_url
+    if isinstance(handler_or_url, str):
+        handlers = getSaveHandlers(handler_or_url)
+        if not handlers:
+            raise ValueError(f'Cannot find any save handlers for URL "{handler_or_url}".')
+        if len(handlers) > 1:
+            raise ValueError(f'Found more than one ({len(handlers)}) save handlers for URL '
+                             f'"{handler_or_url}".')
+        handler = handlers[0]
+    if not hasattr(handler, 'save'):
+        raise ValueError('LayersModel.save() cannot proceed because the IOHandler provided does not '
+                         'have the `save` attribute defined.')
+    return handler.save(model_artifacts(model, config))
+
+
+def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = True):
+    """Build, load weights into and (with a trainingConfig) compile a model."""
+    from ..io.artifacts import unwrap_topology
+    from ..io.weights import decode_weights
+    from ..serialization import convert_pythonic_to_ts
+    topology = artifacts.get('modelTopology')
+    if topology is None:
+        raise ValueError('The model artifacts have no modelTopology (a weights-only file?); load '
+                         'the weights into a model built in code with model.loadWeights().')
+    if isinstance(topology, (bytes, bytearray)):
+        raise ValueError('Binary (GraphDef) topologies are graph models; tf.loadGraphModel is not '
+                         'supported.')
+    topology, _ = unwrap_topology(topology)
+    config = convert_pythonic_to_ts(topology)
+    has_weights = artifacts.get('weightData') is not None and artifacts.get('weightSpecs') is not None
+    model = deserialize_model(config, custom_objects, fast_weight_init=has_weights and strict)
+    if artifacts.get('trainingConfig') is not None:
+        model.loadTrainingConfig(artifacts['trainingConfig'])
+    if artifacts.get('userDefinedMetadata') is not None:
+        model.setUserDefinedMetadata(artifacts['userDefinedMetadata'])
+    if has_weights:
+        weights = decode_weights(artifacts['weightData'], artifacts['weightSpecs'])
+        model_weights = {}
+        optimizer_weights = []
+        for spec in artifacts['weightSpecs']:
+            if spec.get('group') == 'optimizer':
+                optimizer_weights.append({'name': spec['name'], 'tensor': weights[spec['name']]})
+            else:
+                model_weights[spec['name']] = weights[spec['name']]
+        model.loadWeights(model_weights, strict)
+        if optimizer_weights and model.optimizer_ is not None:
+            model.optimizer_.setWeights(optimizer_weights)
+        from ..backend.memory import dispose
+        dispose(list(model_weights.values()))
+    return model
+
+
+def deserialize_model(config: dict, custom_objects=None, fast_weight_init: bool = False):
+    """A model from a camelCase `{className, config}` topology."""
+    from ..serialization.registry import get_registered_class
+    if not isinstance(config, dict) or 'className' not in config:
+        raise ValueError('Improper model topology: expected an object with "class_name" and '
+                         '"config".')
+    cls = get_registered_class(config['className'], custom_objects, 'model class')
+    return cls.fromConfig(config['config'], custom_objects, fast_weight_init)

@@ -1,0 +1,582 @@
+"""`LayersModel`: a functional model that trains (compile / fit / evaluate / predict), saves and
+summarizes itself (TF.js's `engine/training.ts`).
+
+The training loop keeps every per-batch value on the device: batch logs hold device scalars,
+epoch averages are computed on the device, and values reach the host once per epoch (or per
+batch only when a callback reads batch logs).
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Sequence
+
+import torch
+
+from .._async import YIELD, promising, resolved
+from .._naming import normalize_args
+from ..callbacks import (BaseCallback, BaseLogger, CustomCallback, CallbackList, History, VerboseEpochLogger,
+                         registered_callbacks, standardize_callbacks)
+from ..errors import NotImplementedError, RuntimeError, ValueError
+from ..tensor import Tensor
+from .container import Container
+from .topology import singleton_or_list, to_list
+from .training_utils import (check_array_lengths, class_weights_to_sample_weights, make_batches,
+                             slice_rows, standardize_input_data)
+
+FIT_KEYS = ('batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData',
+            'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch', 'stepsPerEpoch',
+            'validationSteps', 'yieldEvery')
+COMPILE_KEYS = ('optimizer', 'loss', 'metrics')
+YIELD_AUTO_MS = 125
+
+
+class LayersModel(Container):
+    """A model built from inputs and outputs (`tf.model`), with training and saving."""
+
+    className = 'Model'
+
+    def __init__(self, args: dict | None = None, /, **kwargs):
+        args = normalize_args(args, kwargs, ('inputs', 'outputs', 'name'), 'tf.model')
+        if 'inputs' not in args or 'outputs' not in args:
+            raise ValueError('tf.model() needs both "inputs" and "outputs": '
+                             'tf.model({"inputs": input, "outputs": output}).')
+        super().__init__(args)
+        self._init_training_state()
+
+    def _init_training_state(self) -> None:
+        self.isTraining = False
+        self.optimizer_ = None
+        self.isOptimizerOwned = False
+        self.loss = None
+        self.lossFunctions: list = []
+        self.metrics = None
+        self.metricsNames: list = []
+        self.metricsTensors: list = []
+        self.stopTraining_ = False
+        self.history = None
+        self.userDefinedMetadata = None
+        self.collectedTrainableWeights = None
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def optimizer(self):
+        return self.optimizer_
+
+    @optimizer.setter
+    def optimizer(self, value) -> None:
+        if self.optimizer_ is not value:
+            self.optimizer_ = value
+            self.isOptimizerOwned = False
+
+    @property
+    def stopTraining(self) -> bool:
+        return self.stopTraining_
+
+    @stopTraining.setter
+    def stopTraining(self, value: bool) -> None:
+        self.stopTraining_ = bool(value)
+
+    def summary(self, lineLength: int | None = None, positions=None, printFn=print) -> None:
+        """Print the layer table TF.js prints."""
+        from .summary import print_summary
+        if not self.built:
+            raise ValueError('This model has never been called, thus its weights have not been '
+                             'created yet. So no summary can be displayed. Build the model first '
+                             '(e.g., by calling it on some test data).')
+        print_summary(self, lineLength, positions, printFn)
+
+    # ------------------------------------------------------------------ compile
+    def compile(self, args: dict | None = None, /, **kwargs) -> None:
+        """Configure training: `{'optimizer': 'sgd', 'loss': 'meanSquaredError', 'metrics': [...]}`."""
+        from ..losses import get_loss
+        from ..train import get_optimizer
+        args = normalize_args(args, kwargs, COMPILE_KEYS, 'model.compile')
+        if args.get('loss') is None:
+            raise ValueError('model.compile() needs a "loss", e.g. {"loss": "meanSquaredError"}.')
+        optimizer = args.get('optimizer')
+        if optimizer is None:
+            raise ValueError('model.compile() needs an "optimizer", e.g. {"optimizer": "sgd"} or '
+                             'tf.train.adam(0.001).')
+        if isinstance(optimizer, str):
+            self.optimizer_ = get_optimizer(optimizer)
+            self.isOptimizerOwned = True
+        else:
+            if not hasattr(optimizer, 'minimize'):
+                raise ValueError('User-defined optimizer must be an instance of tf.Optimizer (e.g. '
+                                 'tf.train.sgd(0.1)) or an optimizer name such as "adam".')
+            self.optimizer_ = optimizer
+            self.isOptimizerOwned = False
+        loss = args['loss']
+        self.loss = loss
+        n_out = len(self.outputs)
+        if isinstance(loss, dict):
+            for name in loss:
+                if name not in self.outputNames:
+                    raise ValueError(f'Unknown entry in loss dictionary: "{name}". Only expected the '
+                                     f'following keys: {self.outputNames}')
+            resolved_losses = []
+            for name in self.outputNames:
+                if name not in loss:
+                    print(f'Output "{name}" is missing from loss dictionary. We assume this was '
+                          f'done on purpose, and we will not be expecting data to be passed to '
+                          f'{name} during training')
+                resolved_losses.append(get_loss(loss.get(name, 'meanSquaredError')))
+        elif isinstance(loss, (list, tuple)):
+            if len(loss) != n_out:
+                raise ValueError(f'When passing an Array as loss, it should have one entry per model '
+                                 f'output. The model has {n_out} output(s), but you passed '
+                                 f'loss={loss}.')
+            resolved_losses = [get_loss(l) for l in loss]
+        else:
+            resolved_losses = [get_loss(loss)] * n_out
+        self.lossFunctions = [fn for fn, _ in resolved_losses]
+        self.lossNames = [name for _, name in resolved_losses]
+        self.feedOutputNames = list(self.outputNames)
+        self.feedOutputShapes = [list(x.shape) for x in self.outputs]
+        self.feedLossFns = list(self.lossFunctions)
+        self.metricsNames = ['loss']
+        self.metricsTensors = []
+        if n_out > 1:
+            for i in range(n_out):
+                self.metricsNames.append(self.outputNames[i] + '_loss')
+                self.metricsTensors.append((None, i))
+        self.metrics = args.get('metrics')
+        self._compile_metrics(args.get('metrics'))
+        self.collectedTrainableWeights = self.trainableWeights
+        self._train_step = None
+
+    def _compile_metrics(self, metrics) -> None:
+        nested = _nest_metrics(metrics, self.outputNames)
+        n_out = len(self.outputs)
+        for i, output_metrics in enumerate(nested):
+            for metric in output_metrics:
+                from ..metrics import resolve_metric
+                fn, name = resolve_metric(metric, self.lossNames[i], list(self.outputs[i].shape))
+                if n_out > 1:
+                    name = self.outputNames[i] + '_' + name
+                self.metricsNames.append(name)
+                self.metricsTensors.append((fn, i))
+        # duplicate names get _1, _2 suffixes
+        seen: dict = {}
+        for j, name in enumerate(self.metricsNames):
+            if name in seen:
+                seen[name] += 1
+                self.metricsNames[j] = f'{name}_{seen[name]}'
+            else:
+                seen[name] = 0
+
+    def _check_compiled(self) -> None:
+        if self.optimizer_ is None:
+            raise RuntimeError('You must compile a model before training/testing. Use '
+                               'LayersModel.compile(modelCompileArgs).')
+
+    # ------------------------------------------------------------------ steps
+    def _forward(self, inputs: list, training: bool) -> list:
+        outs, _ = self.run_graph(inputs, None, training)
+        return outs
+
+    def _losses_and_metrics(self, outputs: list, targets: list, sample_weights: list | None,
+                            with_grad: bool):
+        """(total loss, [loss, per-output losses..., metrics...]) as torch scalars."""
+        loss_values, total = [], None
+        for i, fn in enumerate(self.lossFunctions):
+            loss = fn(targets[i], outputs[i])._value()
+            if sample_weights is not None and sample_weights[i] is not None:
+                loss = loss * sample_weights[i]
+            loss_values.append(loss.mean())
+            total = loss if total is None else total + loss
+        total = total.mean()
+        with torch.no_grad():
+            values = [None]
+            for i, (fn, out_index) in enumerate(self.metricsTensors):
+                if fn is None:
+                    values.append(loss_values[out_index].detach())
+                else:
+                    values.append(fn(targets[out_index], outputs[out_index])._value().float().mean())
+        for reg in self.calculateLosses():
+            total = total + reg._value()
+        values[0] = total.detach() if with_grad else total
+        return total, values
+
+    def _train_on_batch(self, inputs: list, targets: list, sample_weights: list | None) -> list:
+        """One optimizer step; returns device scalars [loss, metrics...]."""
+        holder = {}
+        variables = [w.read() for w in self.collectedTrainableWeights]
+
+        def total_loss():
+            outputs = self._forward(inputs, True)
+            total, values = self._losses_and_metrics(outputs, targets, sample_weights, True)
+            holder['values'] = values
+            return Tensor._make(total, 'float32')
+
+        if variables:
+            self.optimizer_.minimize(total_loss, True, variables)
+            self._apply_constraints()
+        else:
+            with torch.no_grad():
+                total_loss()
+        return holder['values']
+
+    def _apply_constraints(self) -> None:
+        # Keras applies constraints after each optimizer step (TF.js only on write(); not copied)
+        for w in self.collectedTrainableWeights:
+            if w.constraint is not None:
+                with torch.no_grad():
+                    w.val._value().copy_(w.constraint.apply(w.val)._value())
+
+    def _test_on_batch(self, inputs: list, targets: list) -> list:
+        with torch.no_grad():
+            outputs = self._forward(inputs, False)
+            _, values = self._losses_and_metrics(outputs, targets, None, False)
+        return values
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, x, y, args: dict | None = None, /, **kwargs):
+        """Train for a number of epochs; returns a `History` (awaitable in async code).
+
+        >>> import tfjs as tf
+        >>> model = tf.sequential({'layers': [tf.layers.dense({'units': 1, 'inputShape': [1]})]})
+        >>> model.compile({'optimizer': 'sgd', 'loss': 'meanSquaredError'})
+        >>> h = model.fit(tf.tensor2d([[1], [2]]), tf.tensor2d([[1], [3]]), {'epochs': 2, 'verbose': 0})
+        >>> len(h.history['loss'])
+        2
+        """
+        return promising(self._fit_job)(x, y, normalize_args(args, kwargs, FIT_KEYS, 'model.fit'))
+
+    def _prepare_xy(self, x, y, batch_size=None, check_batch_axis=True):
+        xs = standardize_input_data(x, self.feedInputNames, self.feedInputShapes, False, 'input')
+        ys = standardize_input_data(y, self.feedOutputNames, _target_shapes(self), False, 'target')
+        check_array_lengths(xs, ys)
+        return xs, ys
+
+    def _fit_job(self, x, y, args: dict):
+        if self.isTraining:
+            raise RuntimeError('Cannot start training because another fit() call is ongoing.')
+        self.isTraining = True
+        try:
+            self._check_compiled()
+            batch_size = args.get('batchSize', 32) or 32
+            if args.get('sampleWeight') is not None:
+                raise NotImplementedError('sampleWeight in fit() is not supported yet; use '
+                                          'classWeight.')
+            if args.get('stepsPerEpoch') is not None:
+                raise NotImplementedError('stepsPerEpoch mode is not implemented yet.')
+            if args.get('shuffle') == 'batch':
+                raise NotImplementedError('batch shuffling is not implemented yet.')
+            xs, ys = self._prepare_xy(x, y)
+            val = None
+            if args.get('validationData') is not None:
+                vd = args['validationData']
+                if not isinstance(vd, (list, tuple)) or len(vd) not in (2, 3):
+                    raise ValueError('validationData must be [xVal, yVal].')
+                if len(vd) == 3:
+                    raise NotImplementedError('validationData including sample weights is not '
+                                              'supported yet.')
+                val = self._prepare_xy(vd[0], vd[1])
+            elif args.get('validationSplit') is not None and args['validationSplit'] > 0:
+                split = args['validationSplit']
+                if not 0 < split < 1:
+                    raise ValueError(f'validationSplit must be in (0, 1); got {split}.')
+                n = int(xs[0].shape[0])
+                at = int(n * (1 - split))
+                val = ([_rows(t, at, n) for t in xs], [_rows(t, at, n) for t in ys])
+                xs = [_rows(t, 0, at) for t in xs]
+                ys = [_rows(t, 0, at) for t in ys]
+            sample_weights = None
+            if args.get('classWeight') is not None:
+                sample_weights = _class_weights(args['classWeight'], ys, self.outputNames)
+            history = yield from self._fit_loop(xs, ys, sample_weights, val, batch_size, args)
+            return history
+        finally:
+            self.isTraining = False
+
+    def _callbacks_for(self, args: dict, epochs: int, samples: int | None, steps: int | None,
+                       batch_size: int | None, do_validation: bool):
+        verbose = 1 if args.get('verbose') is None else int(args['verbose'])
+        history = History()
+        callbacks = [BaseLogger()] + registered_callbacks(verbose)
+        if verbose == 2:
+            callbacks.append(VerboseEpochLogger())
+        callbacks += standardize_callbacks(args.get('callbacks')) + [history]
+        cb_list = CallbackList(callbacks)
+        metric_names = list(self.metricsNames)
+        if do_validation:
+            metric_names += ['val_' + n for n in self.metricsNames]
+        params = {'epochs': epochs, 'initialEpoch': args.get('initialEpoch') or 0,
+                  'samples': samples, 'steps': steps, 'batchSize': batch_size, 'verbose': verbose,
+                  'doValidation': do_validation, 'metrics': metric_names}
+        cb_list.setParams(params)
+        cb_list.setModel(self)
+        return cb_list, history
+
+    def _fit_loop(self, xs, ys, sample_weights, val, batch_size, args):
+        epochs = args.get('epochs') or 1
+        initial_epoch = args.get('initialEpoch') or 0
+        n = int(xs[0].shape[0])
+        cb_list, history = self._callbacks_for(args, epochs, n, None, batch_size, val is not None)
+        yielder = _Yielder(args.get('yieldEvery', 'auto'), cb_list)
+        shuffle = True if args.get('shuffle') is None else bool(args['shuffle'])
+        raw_x = [t._value() for t in xs]
+        raw_y = [t._value() for t in ys]
+        raw_w = sample_weights
+        batches = make_batches(n, batch_size)
+        need_logs = cb_list.needs_batch_logs
+        self.stopTraining_ = False
+        self.history = history
+        yield from cb_list.call('onTrainBegin', {})
+        for epoch in range(initial_epoch, epochs):
+            yield from cb_list.call('onEpochBegin', epoch, {})
+            epoch_logs: dict = {}
+            index = torch.randperm(n, device=raw_x[0].device) if shuffle else None
+            for batch_index, (start, end) in enumerate(batches):
+                batch_logs = {'batch': batch_index, 'size': end - start}
+                yield from cb_list.call('onBatchBegin', batch_index, batch_logs)
+                ins = [_wrap(slice_rows(t, start, end, index)) for t in raw_x]
+                outs = [_wrap(slice_rows(t, start, end, index)) for t in raw_y]
+                ws = None if raw_w is None else [None if w is None else slice_rows(w, start, end, index)
+                                                 for w in raw_w]
+                values = self._train_on_batch(ins, outs, ws)
+                for name, value in zip(self.metricsNames, values):
+                    batch_logs[name] = value
+                yield from cb_list.call('onBatchEnd', batch_index, batch_logs)
+                if batch_index == len(batches) - 1 and val is not None:
+                    val_values = self._test_loop(val[0], val[1], batch_size)
+                    for name, value in zip(self.metricsNames, val_values):
+                        epoch_logs['val_' + name] = value
+                yield from yielder.after_batch(epoch, batch_index, batch_logs if need_logs else None)
+                if self.stopTraining_:
+                    break
+            yield from cb_list.call('onEpochEnd', epoch, epoch_logs)
+            yield from yielder.after_epoch(epoch, epoch_logs)
+            if self.stopTraining_:
+                break
+        yield from cb_list.call('onTrainEnd', {})
+        history.syncData()
+        return history
+
+    def _test_loop(self, xs: list, ys: list, batch_size: int) -> list:
+        """Per-batch results averaged with batch-size weights, as device scalars."""
+        n = int(xs[0].shape[0])
+        totals = None
+        for start, end in make_batches(n, batch_size):
+            ins = [_wrap(t._value()[start:end]) for t in xs]
+            outs = [_wrap(t._value()[start:end]) for t in ys]
+            values = self._test_on_batch(ins, outs)
+            scaled = [v * float(end - start) for v in values]
+            totals = scaled if totals is None else [a + b for a, b in zip(totals, scaled)]
+        return [t / float(n) for t in totals]
+
+    # ------------------------------------------------------------------ evaluate / predict
+    def evaluate(self, x, y, args: dict | None = None, /, **kwargs):
+        """Loss and metrics on (x, y): a scalar Tensor, or a list when there are metrics."""
+        args = normalize_args(args, kwargs, ('batchSize', 'verbose', 'sampleWeight', 'steps'),
+                              'model.evaluate')
+        self._check_compiled()
+        if args.get('steps') is not None:
+            raise NotImplementedError('steps mode in evaluate() is not implemented yet.')
+        if args.get('sampleWeight') is not None:
+            raise NotImplementedError('sampleWeight in evaluate() is not supported yet.')
+        xs, ys = self._prepare_xy(x, y)
+        values = self._test_loop(xs, ys, args.get('batchSize') or 32)
+        return singleton_or_list([Tensor._make(v.reshape(()), 'float32') for v in values])
+
+    def _check_predict_inputs(self, x) -> list:
+        xs = x if isinstance(x, (list, tuple)) and x and not _is_nested_numbers(x) else [x]
+        if isinstance(x, dict):
+            xs = [x[n] for n in self.inputNames]
+        xs = [t if isinstance(t, Tensor) else _to_tensor(t) for t in xs]
+        xs = [t.expandDims(1) if t.rank == 1 else t for t in xs]
+        return standardize_input_data(xs, self.feedInputNames, self.feedInputShapes, False, 'input')
+
+    def predict(self, x, args: dict | None = None, /, **kwargs):
+        """Outputs for x, computed in batches of `batchSize` (default 32).
+
+        >>> import tfjs as tf
+        >>> model = tf.sequential({'layers': [tf.layers.dense({'units': 1, 'inputShape': [1],
+        ...                                                     'kernelInitializer': 'ones'})]})
+        >>> model.predict(tf.tensor2d([[5]], [1, 1])).arraySync()
+        [[5.0]]
+        """
+        args = normalize_args(args, kwargs, ('batchSize', 'verbose', 'steps'), 'model.predict')
+        if args.get('verbose'):
+            raise NotImplementedError('verbose mode in predict() is not implemented yet.')
+        xs = self._check_predict_inputs(x)
+        batch_size = args.get('batchSize') or 32
+        n = int(xs[0].shape[0])
+        with torch.no_grad():
+            if n <= batch_size:
+                outs = self._forward(xs, False)
+            else:
+                chunks = [self._forward([_wrap(t._value()[s:e]) for t in xs], False)
+                          for s, e in make_batches(n, batch_size)]
+                outs = [Tensor._make(torch.cat([c[i]._value() for c in chunks]), chunks[0][i].dtype)
+                        for i in range(len(chunks[0]))]
+        outs = [o.clone() if any(o is t for t in xs) else o for o in outs]
+        return singleton_or_list(outs)
+
+    def predictOnBatch(self, x):
+        """Outputs for one batch (the whole of x)."""
+        xs = self._check_predict_inputs(x)
+        with torch.no_grad():
+            return singleton_or_list(self._forward(xs, False))
+
+    def trainOnBatch(self, x, y):
+        """One gradient step on (x, y); returns the loss (and metrics) as numbers."""
+        self._check_compiled()
+        xs, ys = self._prepare_xy(x, y)
+        values = self._train_on_batch(xs, ys, None)
+        numbers = [float(v) for v in values]
+        return resolved(numbers[0] if len(numbers) == 1 else numbers)
+
+    # ------------------------------------------------------------------ datasets
+    def fitDataset(self, dataset, args: dict | None = None, /, **kwargs):
+        """Train on a `tf.data.Dataset` of `{xs, ys}` batches; returns a `History`."""
+        from .training_dataset import FIT_DATASET_KEYS, fit_dataset_job
+        args = normalize_args(args, kwargs, FIT_DATASET_KEYS, 'model.fitDataset')
+        return promising(fit_dataset_job)(self, dataset, args)
+
+    def evaluateDataset(self, dataset, args: dict | None = None, /, **kwargs):
+        """Loss and metrics over a `tf.data.Dataset` of `{xs, ys}` batches."""
+        from .training_dataset import evaluate_dataset_job
+        args = normalize_args(args, kwargs, ('batches', 'verbose'), 'model.evaluateDataset')
+        return promising(evaluate_dataset_job)(self, dataset, args)
+
+    # ------------------------------------------------------------------ serialization
+    def toJSON(self, unused=None, returnString: bool = True):
+        """The topology in Keras JSON form (snake_case), as a string or a dict."""
+        from ..serialization import convert_ts_to_pythonic
+        model_config = convert_ts_to_pythonic(self._update_config())
+        return json.dumps(model_config) if returnString else model_config
+
+    def _update_config(self) -> dict:
+        return {'className': self.getClassName(), 'config': self.getConfig(),
+                'kerasVersion': 'tfjs-layers 4.22.0', 'backend': 'TensorFlow.js'}
+
+    def getNamedWeights(self, config: dict | None = None) -> list:
+        """`[{'name': originalName, 'tensor': value}]` for saving."""
+        trainable_only = bool(config and config.get('trainableOnly'))
+        weights = self.trainableWeights if trainable_only else self.weights
+        return [{'name': w.originalName, 'tensor': w.read()} for w in weights]
+
+    def setUserDefinedMetadata(self, userDefinedMetadata: dict) -> None:
+        from .saving import check_user_defined_metadata
+        check_user_defined_metadata(userDefinedMetadata, self.name, True)
+        self.userDefinedMetadata = userDefinedMetadata
+
+    def getUserDefinedMetadata(self):
+        return self.userDefinedMetadata
+
+    def save(self, handlerOrURL, config: dict | None = None, /, **kwargs):
+        """Save topology and weights (`'file://dir'`, a path, or an IOHandler)."""
+        from .saving import save_model
+        config = normalize_args(config, kwargs, ('trainableOnly', 'includeOptimizer'), 'model.save')
+        return resolved(save_model(self, handlerOrURL, config))
+
+    def getTrainingConfig(self) -> dict:
+        from .saving import training_config
+        return training_config(self)
+
+    def loadTrainingConfig(self, trainingConfig: dict) -> None:
+        from .saving import load_training_config
+        load_training_config(self, trainingConfig)
+
+    def dispose(self) -> dict:
+        result = super().dispose()
+        if result['refCountAfterDispose'] == 0 and self.optimizer_ is not None and self.isOptimizerOwned:
+            before = _num_tensors()
+            self.optimizer_.dispose()
+            result['numDisposedVariables'] += before - _num_tensors()
+        return result
+
+
+def _num_tensors() -> int:
+    from ..backend import ENGINE
+    return ENGINE.num_tensors
+
+
+def _wrap(t) -> Tensor:
+    from ..backend.device import from_torch_dtype
+    return Tensor._make(t, from_torch_dtype(t.dtype))
+
+
+def _rows(t: Tensor, start: int, end: int) -> Tensor:
+    return Tensor._make(t._value()[start:end], t.dtype)
+
+
+def _to_tensor(x) -> Tensor:
+    from ..tensor import convert_to_tensor
+    return convert_to_tensor(x, 'x', 'predict')
+
+
+def _is_nested_numbers(x) -> bool:
+    first = x[0]
+    while isinstance(first, (list, tuple)):
+        if not first:
+            return True
+        first = first[0]
+    return isinstance(first, (int, float, bool))
+
+
+def _target_shapes(model) -> list:
+    """Expected target shapes; None (unchecked) for sparse targets, whose rank differs."""
+    names = getattr(model, 'lossNames', [])
+    return [None if i < len(names) and names[i] == 'sparseCategoricalCrossentropy' else list(out.shape)
+            for i, out in enumerate(model.outputs)]
+
+
+def _class_weights(class_weight, ys: list, output_names: list) -> list:
+    if isinstance(class_weight, (list, tuple)):
+        per_output = list(class_weight)
+    elif isinstance(class_weight, dict) and all(k in output_names for k in class_weight) and class_weight:
+        per_output = [class_weight.get(n) for n in output_names]
+    else:
+        per_output = [class_weight] * len(ys)
+    return [None if cw is None else class_weights_to_sample_weights(y, cw)
+            for cw, y in zip(per_output, ys)]
+
+
+def _nest_metrics(metrics, output_names: list) -> list:
+    if metrics is None or (isinstance(metrics, (list, tuple)) and not metrics):
+        return [[] for _ in output_names]
+    if isinstance(metrics, dict):
+        return [to_list(metrics.get(name, [])) for name in output_names]
+    if isinstance(metrics, (list, tuple)):
+        return [list(metrics) for _ in output_names]
+    return [[metrics] for _ in output_names]
+
+
+class _Yielder:
+    """Decides when fit yields to the event loop (`yieldEvery`) and calls `onYield` then."""
+
+    def __init__(self, yield_every: Any, cb_list: CallbackList):
+        if yield_every is None:
+            yield_every = 'auto'
+        if isinstance(yield_every, str) and yield_every not in ('auto', 'batch', 'epoch', 'never'):
+            raise ValueError(f'yieldEvery must be "auto", "batch", "epoch", "never" or a number of '
+                             f'milliseconds; got {yield_every!r}.')
+        self.mode = yield_every
+        self.cb_list = cb_list
+        self.interval = YIELD_AUTO_MS / 1000 if yield_every == 'auto' else \
+            (yield_every / 1000 if isinstance(yield_every, (int, float)) else None)
+        self.last = time.perf_counter()
+        self.has_on_yield = any(('onYield' in cb.hooks) if isinstance(cb, CustomCallback)
+                                else type(cb).onYield is not BaseCallback.onYield
+                                for cb in cb_list.callbacks)
+        if self.mode == 'never' and self.has_on_yield:
+            raise ValueError('yieldEvery is "never", but you provided an `onYield` callback. Either '
+                             'change `yieldEvery` or remove the callback.')
+
+    def _do_yield(self, epoch, batch, logs):
+        self.last = time.perf_counter()
+        yield YIELD
+        yield from self.cb_list.call('onYield', epoch, batch, logs or {})
+
+    def after_batch(self, epoch, batch, logs):
+        if self.mode == 'batch' or (self.interval is not None and
+                                     time.perf_counter() - self.last >= self.interval):
+            yield from self._do_yield(epoch, batch, logs)
+
+    def after_epoch(self, epoch, logs):
+        if self.mode == 'epoch':
+            yield from self._do_yield(epoch, None, logs)
