@@ -300,6 +300,11 @@ class Variable(Tensor):
         ENGINE.variables.pop(self.name, None)
         super().dispose()
 
+    def __array__(self, dtype=None, copy=None):
+        # a variable changes in place, so NumPy always gets a snapshot, never a live view
+        a = np.array(self._numpy(), copy=True)
+        return a.astype(dtype) if dtype is not None else a
+
     def __repr__(self):
         return super().__repr__() if self._t is None else f'Variable {self.name!r}\n' + self.toString()
 

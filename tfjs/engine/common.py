@@ -26,9 +26,11 @@ def next_unique_id() -> int:
 
 
 def reset_uids() -> None:
-    """Restart every auto-name counter (as a fresh TF.js process would have them)."""
+    """Restart the layer/model auto-name counters (as a fresh TF.js process would have them).
+
+    Weight names already taken in this process stay taken (new ones get `_1` suffixes), so
+    live models are unaffected."""
     _uid_prefixes.clear()
-    _name_map.clear()
 
 
 @contextlib.contextmanager

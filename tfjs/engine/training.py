@@ -7,7 +7,6 @@ batch only when a callback reads batch logs).
 """
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Sequence
 
@@ -446,8 +445,9 @@ class LayersModel(Container):
     def toJSON(self, unused=None, returnString: bool = True):
         """The topology in Keras JSON form (snake_case), as a string or a dict."""
         from ..serialization import convert_ts_to_pythonic
+        from ..serialization.convert import js_dumps
         model_config = convert_ts_to_pythonic(self._update_config())
-        return json.dumps(model_config) if returnString else model_config
+        return js_dumps(model_config) if returnString else model_config
 
     def _update_config(self) -> dict:
         return {'className': self.getClassName(), 'config': self.getConfig(),

@@ -1,0 +1,52 @@
+"""`AdagradOptimizer` (`tf.train.adagrad`).
+
+Per variable, as TF.js: `acc <- acc + g^2`, `w <- (g / sqrt(acc + eps)) * (-lr) + w` with the
+backend epsilon (1e-7; Adagrad has no epsilon option). The accumulator starts at
+`initialAccumulatorValue`. Slot: `<var>/accumulator`.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import torch
+
+from .optimizer import EPSILON, REQUIRED, Optimizer, check_number, f32, sqrt_
+
+
+class AdagradOptimizer(Optimizer):
+    """Adagrad (Duchi et al. 2011)."""
+
+    className = 'Adagrad'
+    _FACTORY = 'adagrad'
+    _PARAMS = (('learningRate', REQUIRED), ('initialAccumulatorValue', 0.1))
+    _SLOTS = ('accumulator',)
+
+    def __init__(self, learningRate: float, initialAccumulatorValue: float = 0.1):
+        super().__init__()
+        where = 'AdagradOptimizer'
+        self.learningRate = check_number(where, 'learningRate', learningRate)
+        self.initialAccumulatorValue = check_number(
+            where, 'initialAccumulatorValue',
+            0.1 if initialAccumulatorValue is None else initialAccumulatorValue)
+
+    def _new_slot(self, suffix, var):
+        return self._make_variable(torch.full_like(var._value(), f32(self.initialAccumulatorValue)))
+
+    def _step(self, params, grads, slots):
+        if not params:
+            return
+        accs = slots['accumulator']
+        t = torch._foreach_mul(grads, grads)            # add(acc, square(g))
+        torch._foreach_add_(accs, t)
+        denom = torch._foreach_add(accs, f32(EPSILON))  # div(g, sqrt(add(acc, eps)))
+        sqrt_(denom)
+        q = torch._foreach_div(grads, denom)
+        torch._foreach_mul_(q, f32(-self.learningRate))
+        torch._foreach_add_(params, q)
+
+    @classmethod
+    def _normalize_config(cls, config: Mapping[str, Any]) -> dict:
+        # Keras Adagrad has `epsilon` (default 1e-7, TF.js's fixed value): accept that value.
+        if isinstance(config, Mapping) and config.get('epsilon', None) in (None, EPSILON):
+            config = {k: v for k, v in config.items() if k != 'epsilon'}
+        return super()._normalize_config(config)

@@ -1,0 +1,91 @@
+"""`AdamOptimizer` (`tf.train.adam`).
+
+Per step, as TF.js: `1 - accBeta1`, `1 - accBeta2` from float32 scalar variables that start at
+`beta1`, `beta2` and are multiplied by them after each step (not `beta^t` recomputed); per
+variable `m <- m*beta1 + g*(1-beta1)`, `v <- v*beta2 + g^2*(1-beta2)`,
+`w <- ((m/(1-accBeta1)) / (sqrt(v/(1-accBeta2)) + eps)) * (-lr) + w`.
+Slots: `<var>/m`, `<var>/v`. `setWeights` sets `accBeta = beta^(iter+1)` as TF.js does.
+The two internal scalars are non-trainable here (TF.js makes them trainable variables, so a
+`minimize` without `varList` would also create slots for them).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ..backend import device
+from .optimizer import EPSILON, Optimizer, check_number, f32, sqrt_
+
+
+def scalar_variable(value: float):
+    """A float32 0-d non-trainable registered variable on the current device."""
+    return Optimizer._make_variable(torch.tensor(np.float32(value), device=device()))
+
+
+def follow(var, params: list):
+    """The raw tensor of internal scalar `var`, moved to the parameters' device if needed."""
+    t = var._value()
+    if params and t.device != params[0].device:
+        t = var._t = t.to(params[0].device)
+    return t
+
+
+def js_pow(base: float, exponent: float) -> float:
+    """TF.js's CPU `pow` on two float32 scalars: Math.pow in float64, stored as float32."""
+    return f32(math.pow(f32(base), f32(exponent)))
+
+
+class AdamOptimizer(Optimizer):
+    """Adam (Kingma & Ba)."""
+
+    className = 'Adam'
+    _FACTORY = 'adam'
+    _PARAMS = (('learningRate', 0.001), ('beta1', 0.9), ('beta2', 0.999), ('epsilon', None))
+    _SLOTS = ('m', 'v')
+
+    def __init__(self, learningRate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float | None = None):
+        super().__init__()
+        where = 'AdamOptimizer'
+        self.learningRate = check_number(where, 'learningRate', learningRate)
+        self.beta1 = check_number(where, 'beta1', beta1)
+        self.beta2 = check_number(where, 'beta2', beta2)
+        self.epsilon = check_number(where, 'epsilon', EPSILON if epsilon is None else epsilon)
+        self._acc_beta1 = scalar_variable(beta1)
+        self._acc_beta2 = scalar_variable(beta2)
+
+    def _step(self, params, grads, slots):
+        b1, b2 = f32(self.beta1), f32(self.beta2)
+        acc1, acc2 = follow(self._acc_beta1, params), follow(self._acc_beta2, params)
+        if params:
+            one_acc1, one_acc2 = torch.rsub(acc1, 1.0), torch.rsub(acc2, 1.0)
+            ms, vs = slots['m'], slots['v']
+            torch._foreach_mul_(ms, b1)                 # add(mul(m, b1), mul(g, 1-b1))
+            t = torch._foreach_mul(grads, f32(1 - self.beta1))
+            torch._foreach_add_(ms, t)
+            torch._foreach_mul_(vs, b2)                 # add(mul(v, b2), mul(g^2, 1-b2))
+            t = torch._foreach_mul(grads, grads)
+            torch._foreach_mul_(t, f32(1 - self.beta2))
+            torch._foreach_add_(vs, t)
+            m_hat = torch._foreach_div(ms, one_acc1)
+            denom = torch._foreach_div(vs, one_acc2)
+            sqrt_(denom)
+            torch._foreach_add_(denom, f32(self.epsilon))
+            torch._foreach_div_(m_hat, denom)           # add(mul(div(mHat, ...), -lr), w)
+            torch._foreach_mul_(m_hat, f32(-self.learningRate))
+            torch._foreach_add_(params, m_hat)
+        acc1.mul_(b1)
+        acc2.mul_(b2)
+
+    def _set_weights(self, weightValues) -> None:
+        super()._set_weights(weightValues)
+        it = self.iterations
+        self._acc_beta1._value().fill_(js_pow(self.beta1, it + 1))
+        self._acc_beta2._value().fill_(js_pow(self.beta2, it + 1))
+
+    def dispose(self) -> None:
+        super().dispose()
+        self._acc_beta1.dispose()
+        self._acc_beta2.dispose()

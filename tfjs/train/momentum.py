@@ -1,0 +1,46 @@
+"""`MomentumOptimizer` (`tf.train.momentum`): SGD with momentum, optionally Nesterov.
+
+Per variable, with `c = -learningRate` and `m = momentum` (float32 scalars):
+`acc <- m*acc + g`, then `w <- c*acc + w`, or with Nesterov `w <- c*(g + acc*m) + w`.
+Slot: `<var>/momentum`. Unlike TF.js (whose `setMomentum` changes only the reported config),
+`setMomentum(x)` and assigning `momentum` take effect on the next step.
+"""
+from __future__ import annotations
+
+import torch
+
+from .optimizer import REQUIRED, check_number, f32
+from .sgd import SGDOptimizer
+
+
+class MomentumOptimizer(SGDOptimizer):
+    """Gradient descent with momentum (a subclass of `SGDOptimizer`, as in TF.js)."""
+
+    className = 'Momentum'
+    _FACTORY = 'momentum'
+    _PARAMS = (('learningRate', REQUIRED), ('momentum', REQUIRED), ('useNesterov', False))
+    _ALIASES = {'lr': 'learningRate', 'nesterov': 'useNesterov'}
+    _SLOTS = ('momentum',)
+
+    def __init__(self, learningRate: float, momentum: float, useNesterov: bool = False):
+        super().__init__(learningRate)
+        self.momentum = check_number('MomentumOptimizer', 'momentum', momentum)
+        self.useNesterov = bool(useNesterov)
+
+    def setMomentum(self, momentum: float) -> None:
+        """Change the momentum."""
+        self.momentum = check_number('MomentumOptimizer', 'momentum', momentum)
+
+    def _step(self, params, grads, slots):
+        if not params:
+            return
+        accs, m, c = slots['momentum'], f32(self.momentum), self._c
+        torch._foreach_mul_(accs, m)                   # add(mul(m, acc), g)
+        torch._foreach_add_(accs, grads)
+        if self.useNesterov:
+            update = torch._foreach_mul(accs, m)       # add(g, mul(newAcc, m))
+            torch._foreach_add_(update, grads)
+            torch._foreach_mul_(update, c)
+        else:
+            update = torch._foreach_mul(accs, c)
+        torch._foreach_add_(params, update)

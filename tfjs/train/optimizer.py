@@ -1,0 +1,359 @@
+"""`Optimizer`: the base of the `tf.train.*` optimizers (TF.js's `optimizers/optimizer.ts`).
+
+An optimizer updates variables in place from their gradients. Subclasses implement `_step`,
+which receives, for every variable that has a gradient this step, the raw torch tensors of the
+variable, its gradient and its slot variables, and updates them with grouped `torch._foreach_*`
+ops (one kernel per operation for all variables on CUDA) in float32, in exactly the order of
+operations TF.js uses, so results are bit-identical to the per-variable TF.js math.
+
+Slot variables are kept by position in the gradient list (as TF.js does) and named as TF.js
+names them (`<varName>/m`, `<varName>/v`, ...); `getWeights()` lists `iter` (int32 scalar)
+first, then every slot variable, slot kind by slot kind.
+
+>>> import tfjs as tf
+>>> w = tf.variable(tf.scalar(3.0))
+>>> opt = tf.train.sgd(0.1)
+>>> opt.minimize(lambda: w.square(), True, [w]).arraySync()
+9.0
+>>> round(w.arraySync(), 5), opt.iterations
+(2.4, 1)
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import weakref
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import torch
+
+from .._async import resolved
+from .._naming import SnakeCaseAliases, normalize_args, to_camel_case, unknown_key_message
+from ..backend import ENGINE
+from ..backend.memory import keep
+from ..errors import NotImplementedError, ValueError
+from ..serialization.registry import Serializable
+from ..tensor import Tensor, Variable, convert_to_tensor, variable
+
+EPSILON = 1e-7   # TF.js backend epsilon for float32 backends (`ENGINE.backend.epsilon()`)
+
+REQUIRED = object()   # marks a constructor parameter without a default
+
+# Keras optimizer config keys that TF.js optimizers do not have: ignored when "neutral" (the
+# value Keras uses when the feature is off), otherwise loading raises rather than silently
+# training differently.
+_KERAS_BOOKKEEPING = {'name', 'jitCompile', 'isLegacyOptimizer', 'emaMomentum',
+                      'emaOverwriteFrequency', 'module', 'registeredName'}
+_KERAS_FEATURES = {'clipnorm', 'clipvalue', 'globalClipnorm', 'weightDecay', 'useEma', 'amsgrad',
+                   'lossScaleFactor', 'gradientAccumulationSteps', 'decay'}
+
+
+def sqrt_(tensors: list) -> None:
+    """In-place float32 square roots, correctly rounded as TF.js's `Math.sqrt` then float32.
+
+    torch's vectorised CPU float32 sqrt is off by one ulp for ~0.6% of inputs, so on CPU the
+    root is taken in float64 and rounded once (exact for sqrt). CUDA's `sqrtf` is IEEE-exact.
+    """
+    if not tensors:
+        return
+    if tensors[0].device.type != 'cpu':
+        torch._foreach_sqrt_(tensors)
+        return
+    wide = [t.double() for t in tensors]
+    torch._foreach_sqrt_(wide)
+    torch._foreach_copy_(tensors, wide)
+
+
+def f32(x: float) -> float:
+    """`x` rounded to float32, as TF.js does when a JS number meets a float32 tensor."""
+    return float(np.float32(x))
+
+
+class Optimizer(SnakeCaseAliases, Serializable):
+    """Base class of the optimizers: minimize, gradients, weights and config.
+
+    Subclasses set `className`, `_PARAMS` (constructor parameters, in TF.js's positional order,
+    with defaults), `_SLOTS` (slot-variable suffixes in `getWeights` order) and implement `_step`.
+    """
+
+    className = 'Optimizer'
+    _PARAMS: tuple = ()          # ((name, default | REQUIRED), ...)
+    _ALIASES: dict = {'lr': 'learningRate'}
+    _SLOTS: tuple = ()
+
+    def __init__(self):
+        self._iterations: int | None = None
+        self._slots: dict = {s: [] for s in self._slot_names()}   # suffix -> [(name, Variable)]
+        self._vars = weakref.WeakValueDictionary()                 # name -> Variable
+        self._disposed = False
+
+    # ------------------------------------------------------------------ training
+    def minimize(self, f: Callable[[], Tensor], returnCost: bool = False,
+                 varList: Sequence[Variable] | None = None) -> Tensor | None:
+        """Run `f()` and update `varList` (default: all trainable variables) to decrease its
+        scalar result; return the cost when `returnCost` is true, else None."""
+        out = self.computeGradients(f, varList)
+        grads = out['grads']
+        if varList is not None:
+            self.applyGradients([{'name': v.name, 'tensor': grads.get(v.name)} for v in varList])
+        else:
+            self.applyGradients(grads)
+        for g in grads.values():
+            if g is not None:
+                g.dispose()
+        if returnCost:
+            return out['value']
+        out['value'].dispose()
+        return None
+
+    def computeGradients(self, f: Callable[[], Tensor],
+                         varList: Sequence[Variable] | None = None) -> dict:
+        """`{'value': f(), 'grads': {varName: gradient}}` for the trainable variables of
+        `varList` (default: all trainable variables); non-trainable ones map to None."""
+        from ..gradients import variableGrads
+        if varList is None:
+            varList = [v for v in ENGINE.variables.values() if v.trainable]
+        else:
+            varList = list(varList)
+        for v in varList:
+            if not isinstance(v, Variable):
+                raise ValueError(f'varList must hold tf.Variable objects; got {type(v).__name__}. '
+                                 'For layer weights pass weight.read() (or model.trainableWeights '
+                                 'values as variables).')
+            self._vars[v.name] = v
+        trainable = [v for v in varList if v.trainable]
+        if not trainable:
+            raise ValueError('variableGrads() expects at least one input variable with '
+                             'trainable=true: every variable given to the optimizer is '
+                             'non-trainable (or there are no variables at all).')
+        out = variableGrads(f, trainable)
+        grads = out['grads']
+        for v in varList:
+            if not v.trainable:
+                grads[v.name] = None
+        return out
+
+    def applyGradients(self, variableGradients: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+                       ) -> None:
+        """Update variables from `{varName: gradient}` or `[{'name', 'tensor'}, ...]`."""
+        if self._disposed:
+            raise ValueError(f'This {self.getClassName()} optimizer was disposed; create a new one.')
+        if isinstance(variableGradients, Mapping):
+            items = list(variableGradients.items())
+        else:
+            try:
+                items = [(e['name'], e.get('tensor')) for e in variableGradients]
+            except (TypeError, KeyError):
+                raise ValueError('applyGradients() expects a dict {varName: gradient} or a list of '
+                                 '{"name": varName, "tensor": gradient} entries.') from None
+        params, grads = [], []
+        slot_lists = {s: [] for s in self._slots}
+        for i, (name, grad) in enumerate(items):
+            var = self._resolve(name)
+            for suffix, slots in self._slots.items():
+                if len(slots) <= i:
+                    slots.extend([None] * (i + 1 - len(slots)))
+                if slots[i] is None:
+                    slots[i] = (f'{name}/{suffix}', self._new_slot(suffix, var))
+            if grad is None:
+                continue
+            p = var._value()
+            g = (grad if isinstance(grad, Tensor) else convert_to_tensor(grad, 'gradient'))._value()
+            if g.shape != p.shape:
+                raise ValueError(f'The gradient for variable "{name}" has shape {list(g.shape)} '
+                                 f'but the variable has shape {list(p.shape)}.')
+            if g.dtype != p.dtype or g.device != p.device:
+                g = g.to(device=p.device, dtype=p.dtype)
+            params.append(p)
+            grads.append(g)
+            for suffix, lst in slot_lists.items():
+                lst.append(self._slots[suffix][i][1]._value())
+        with torch.no_grad():
+            self._step(params, grads, slot_lists)
+        self._iterations = self.iterations + 1
+
+    def _step(self, params: list, grads: list, slots: dict) -> None:
+        """Update `params` (torch tensors) in place from `grads`; `slots[suffix]` lines up."""
+        raise NotImplementedError(f'{type(self).__name__} does not implement _step().')
+
+    def _resolve(self, name: str) -> Variable:
+        var = self._vars.get(name)
+        if var is None or var._t is None:
+            var = ENGINE.variables.get(name)
+        if var is None or var._t is None:
+            raise ValueError(f'Cannot apply a gradient for "{name}": no live variable has that name. '
+                             'Gradients are matched to variables by variable.name.')
+        return var
+
+    def _new_slot(self, suffix: str, var: Variable) -> Variable:
+        return self._make_variable(torch.zeros_like(var._value()))
+
+    @staticmethod
+    def _make_variable(t: 'torch.Tensor') -> Variable:
+        """A registered, non-trainable float32 variable that survives enclosing `tidy` scopes."""
+        return keep(variable(Tensor._make(t, 'float32'), False))
+
+    @classmethod
+    def _slot_names(cls) -> tuple:
+        return cls._SLOTS
+
+    # ------------------------------------------------------------------ state
+    @property
+    def iterations(self) -> int:
+        """How many times `applyGradients` (hence `minimize`) has run."""
+        if self._iterations is None:
+            self._iterations = 0
+        return self._iterations
+
+    def getWeights(self):
+        """`[{'name': 'iter', 'tensor': int32 scalar}, {'name': '<var>/<slot>', 'tensor': ...}]`
+        (a Promise inside an event loop, as in TF.js)."""
+        return resolved(self._get_weights())
+
+    def setWeights(self, weightValues: Sequence[Mapping[str, Any]]):
+        """Restore `iter` and the slot variables from a `getWeights()`-style list."""
+        self._set_weights(weightValues)
+        return resolved(None)
+
+    def _get_weights(self) -> list:
+        from ..ops.creation import scalar
+        out = [{'name': 'iter', 'tensor': scalar(self.iterations, 'int32')}]
+        for slots in self._slots.values():
+            out.extend({'name': s[0], 'tensor': s[1]} for s in slots if s is not None)
+        return out
+
+    def _set_weights(self, weightValues: Sequence[Mapping[str, Any]]) -> None:
+        rest = self._extract_iterations(weightValues)
+        names = list(self._slots)
+        if not names:
+            if rest:
+                raise ValueError(f'{self.getClassName()} optimizer does not have settable weights '
+                                 f'(got {len(rest)} besides "iter").')
+            return
+        if len(rest) % len(names):
+            raise ValueError(f'{self.getClassName()}.setWeights() expects "iter" followed by '
+                             f'{len(names)} slot variables per model variable ({", ".join(names)}); '
+                             f'got {len(rest)} after "iter".')
+        count = len(rest) // len(names)
+        for k, suffix in enumerate(names):
+            self._slots[suffix] = [(str(e['name']), self._variable_from(e))
+                                   for e in rest[k * count:(k + 1) * count]]
+
+    def _extract_iterations(self, weightValues) -> list:
+        weightValues = list(weightValues)
+        if not weightValues:
+            raise ValueError('setWeights() expects a list starting with {"name": "iter", '
+                             '"tensor": <int32 scalar>}; got an empty list.')
+        for e in weightValues:
+            if not isinstance(e, Mapping) or 'name' not in e or 'tensor' not in e:
+                raise ValueError('setWeights() expects entries {"name": str, "tensor": Tensor}; '
+                                 f'got {e!r}.')
+        first = weightValues[0]['tensor']
+        self._iterations = int(np.asarray(first).reshape(-1)[0])
+        return weightValues[1:]
+
+    def _variable_from(self, entry) -> Variable:
+        value = convert_to_tensor(entry['tensor'], 'tensor', 'setWeights')
+        return keep(variable(value, False))
+
+    def dispose(self) -> None:
+        """Dispose the slot variables this optimizer owns."""
+        for slots in self._slots.values():
+            for s in slots:
+                if s is not None:
+                    s[1].dispose()
+        self._slots = {s: [] for s in self._slot_names()}
+        self._disposed = True
+
+    # ------------------------------------------------------------------ config
+    def getClassName(self) -> str:
+        return type(self).className
+
+    def getConfig(self) -> dict:
+        """The constructor arguments, camelCase, as TF.js's `getConfig()`."""
+        return {name: getattr(self, name) for name, _ in self._PARAMS}
+
+    @classmethod
+    def fromConfig(cls, config: Mapping[str, Any]) -> 'Optimizer':
+        """Build from a config (camelCase, snake_case or Keras keys such as `learning_rate`)."""
+        return cls(**cls._normalize_config(config))
+
+    @classmethod
+    def _normalize_config(cls, config: Mapping[str, Any]) -> dict:
+        if not isinstance(config, Mapping):
+            raise ValueError(f'{cls.className}.fromConfig() expects a dict; got {config!r}.')
+        params = {name for name, _ in cls._PARAMS}
+        out: dict = {}
+        for key, value in config.items():
+            camel = to_camel_case(str(key))
+            camel = cls._ALIASES.get(camel, camel)
+            if camel in params:
+                if isinstance(value, Mapping):
+                    raise NotImplementedError(
+                        f'{cls.className} config "{key}" is an object ({value.get("class_name")!r});'
+                        ' schedules are not supported: give a number and use a callback to change '
+                        'it during training.')
+                out[camel] = value
+            elif camel in _KERAS_BOOKKEEPING:
+                continue
+            elif camel in _KERAS_FEATURES:
+                if not _neutral(camel, value):
+                    raise NotImplementedError(
+                        f'{cls.className} config has "{key}": {value!r}, a Keras option that TF.js '
+                        'optimizers do not have; training would silently differ. Remove it (or set '
+                        'it to its neutral value) to load this optimizer.')
+            else:
+                raise ValueError(unknown_key_message(key, params, f'{cls.className}.fromConfig()'))
+        return out
+
+    def __repr__(self):
+        args = ', '.join(f'{k}={v!r}' for k, v in self.getConfig().items())
+        return f'<{type(self).__name__} {args}>'
+
+
+def _neutral(key: str, value: Any) -> bool:
+    if isinstance(value, (list, dict)):
+        return False
+    return value is None or value is False or value == 0 or \
+        (key == 'gradientAccumulationSteps' and value == 1)
+
+
+def check_number(where: str, name: str, value: Any, required: bool = True) -> Any:
+    """`value` if it is a real number (None allowed when not `required`); else ValueError."""
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or \
+            (isinstance(value, float) and math.isnan(value)):
+        if value is None:
+            raise ValueError(f'{where}: {name} must be defined (a number).')
+        raise ValueError(f'{where}: {name} must be a number; got {type(value).__name__} {value!r}.')
+    return value
+
+
+def build(cls: type, positional: Sequence[Any], kwargs: Mapping[str, Any]) -> Optimizer:
+    """Create `cls` from a factory's arguments: TF.js positional values, or a config dict as the
+    first argument, and/or keyword arguments (camelCase, snake_case or Keras aliases)."""
+    names = [name for name, _ in cls._PARAMS]
+    where = f'tf.train.{cls._FACTORY}()'
+    positional = list(positional)
+    while positional and positional[-1] is None:
+        positional.pop()
+    config = None
+    if positional and isinstance(positional[0], Mapping):
+        config = positional.pop(0)
+        if positional:
+            raise ValueError(f'{where}: give either a config object or positional arguments, '
+                             'not both.')
+    if len(positional) > len(names):
+        raise ValueError(f'{where} takes at most {len(names)} positional arguments '
+                         f'({", ".join(names)}); got {len(positional)}.')
+    args = normalize_args(config, kwargs, names, where, cls._ALIASES)
+    for name, value in zip(names, positional):
+        if value is None:
+            continue
+        if name in args:
+            raise ValueError(f'{where}: "{name}" is given both positionally and by name; give it '
+                             'once.')
+        args[name] = value
+    return cls(**args)
