@@ -15,6 +15,7 @@ from ..engine.input_layer import InputLayer, input
 from ..engine.topology import InputSpec, Layer
 from ..serialization.registry import register_builtin
 from .core import Activation, Dense, Dropout, Flatten, Reshape
+from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply
 from .normalization import BatchNormalization
 
 register_builtin(InputLayer)
@@ -41,5 +42,11 @@ dropout = _factory(Dropout, 'dropout', "{'rate': 0.5}")
 reshape = _factory(Reshape, 'reshape', "{'targetShape': [2, 2]}")
 batchNormalization = _factory(BatchNormalization, 'batchNormalization', "{'axis': -1}")
 inputLayer = _factory(InputLayer, 'inputLayer', "{'inputShape': [3]}")
+add = _factory(Add, 'add', '')
+multiply = _factory(Multiply, 'multiply', '')
+average = _factory(Average, 'average', '')
+maximum = _factory(Maximum, 'maximum', '')
+minimum = _factory(Minimum, 'minimum', '')
+concatenate = _factory(Concatenate, 'concatenate', "{'axis': -1}")
 
 add_snake_case_aliases(globals())
