@@ -8,6 +8,7 @@ from ..errors import ValueError
 from .common import get_uid
 from .input_layer import InputLayer, input as make_input
 from .topology import Layer, Node, get_source_inputs
+from ..serialization.registry import register_builtin
 from .training import LayersModel
 
 
@@ -230,3 +231,6 @@ class Sequential(LayersModel):
                 layer.setFastWeightInitDuringBuild(True)
             model.add(layer)
         return model
+
+
+register_builtin(Sequential)

@@ -18,6 +18,7 @@ from ..callbacks import (BaseCallback, BaseLogger, CustomCallback, CallbackList,
                          registered_callbacks, standardize_callbacks)
 from ..errors import NotImplementedError, RuntimeError, ValueError
 from ..tensor import Tensor
+from ..serialization.registry import register_builtin
 from .container import Container
 from .topology import singleton_or_list, to_list
 from .training_utils import (check_array_lengths, class_weights_to_sample_weights, make_batches,
@@ -580,3 +581,13 @@ class _Yielder:
     def after_epoch(self, epoch, logs):
         if self.mode == 'epoch':
             yield from self._do_yield(epoch, None, logs)
+
+
+class Functional(LayersModel):
+    """The class name Keras >= 2.4 writes for functional models; loads as a LayersModel."""
+
+    className = 'Functional'
+
+
+register_builtin(LayersModel)
+register_builtin(Functional)

@@ -15,6 +15,9 @@ from ._dispatch import wrap
 def _check_shape(shape, where: str) -> list:
     if isinstance(shape, Tensor):
         shape = shape.arraySync()
+    if isinstance(shape, str):
+        raise ValueError(f'{where}: expected a shape (a list of integers) but got the string '
+                         f'"{shape}"; was it meant as the dtype argument?')
     try:
         shape = [int(d) for d in shape]
     except TypeError:
@@ -81,7 +84,21 @@ def _ranked(rank: int, name: str):
     return make
 
 
-tensor1d = _ranked(1, 'tensor1d')
+def tensor1d(values, dtype: str | None = None) -> Tensor:
+    """Create a rank-1 tensor (TF.js's signature: values, dtype).
+
+    >>> import tfjs as tf
+    >>> tf.tensor1d([1, 2], 'int32').dtype
+    'int32'
+    """
+    out = tensor(values, None, dtype)
+    if out.rank != 1:
+        out.dispose()
+        raise ValueError(f'tensor1d() requires values for a rank-1 tensor; got shape {out.shape}.')
+    return out
+
+
+
 tensor2d = _ranked(2, 'tensor2d')
 tensor3d = _ranked(3, 'tensor3d')
 tensor4d = _ranked(4, 'tensor4d')
