@@ -145,3 +145,14 @@ def test_saved_by_tfjs_loads_here(oracle, tmp_path, build_js, x):
     ours = ours if isinstance(ours, list) else [ours]
     for a, b in zip(ours, theirs):
         close(np.asarray(a), b)
+
+
+@pytest.mark.parametrize('build_py,build_js', [(build_mlp, MLP_JS), (build_two_input, TWO_INPUT_JS)],
+                         ids=['mlp_bn_dropout', 'two_input_functional'])
+def test_summary_equals_tfjs(oracle, build_py, build_js):
+    oracle.restart()
+    theirs = oracle.eval(build_js + "return await helpers.captureLog(() => model.summary());")
+    reset_uids()
+    lines = []
+    build_py().summary(printFn=lines.append)
+    assert '\n'.join(lines) + '\n' == theirs
