@@ -280,6 +280,9 @@ class ProgbarLogger(BaseCallback):
 
     def onBatchEnd(self, batch, logs=None):
         self.batches += 1
+        out = self._out()
+        if not getattr(out, 'isatty', lambda: False)():
+            return      # no live bar without a terminal, so no values are read per batch
         now = time.perf_counter()
         if now - self.last_render < self.RENDER_THROTTLE_S and self.batches < self.total:
             return
@@ -288,11 +291,8 @@ class ProgbarLogger(BaseCallback):
         filled = int(self.width * done)
         bar = '=' * max(0, filled - 1) + ('>' if filled else '') + '-' * (self.width - filled)
         eta = (now - self.begin) / self.batches * (self.total - self.batches) if self.batches else 0
-        text = f'eta={eta:.1f} {bar} {format_metrics(resolve_logs(logs))}'
-        out = self._out()
-        if getattr(out, 'isatty', lambda: False)():
-            out.write('\r' + text)
-            out.flush()
+        out.write(f'\reta={eta:.1f} {bar} {format_metrics(resolve_logs(logs))}')
+        out.flush()
 
     def onEpochEnd(self, epoch, logs=None):
         ms = (time.perf_counter() - self.begin) * 1000

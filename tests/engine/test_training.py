@@ -179,3 +179,20 @@ def test_training_updates_only_trainable_weights():
     after = [[np.asarray(w) for w in layer.getWeights()] for layer in model.layers]
     assert all(np.array_equal(a, b) for a, b in zip(before[0], after[0]))
     assert not np.array_equal(before[1][0], after[1][0])
+
+
+def test_fit_reads_no_value_per_batch_without_batch_callbacks(monkeypatch):
+    import torch
+    model = make_model(metrics=['mse'])
+    xs, ys = data(40)
+    reads = []
+    for name in ('item', '__float__', 'tolist'):
+        original = getattr(torch.Tensor, name)
+
+        def counting(self, *a, _original=original, **k):
+            reads.append(1)
+            return _original(self, *a, **k)
+        monkeypatch.setattr(torch.Tensor, name, counting)
+    model.fit(xs, ys, {'epochs': 3, 'batchSize': 4, 'verbose': 0})   # 10 batches per epoch
+    # only the History's end-of-training sync: 2 logs x 3 epochs
+    assert len(reads) <= 6, len(reads)
