@@ -14,6 +14,7 @@ A Tensor holds a torch tensor (`_t`) and its TF.js dtype (`float32`, `int32`, `b
 """
 from __future__ import annotations
 
+import builtins
 import itertools
 from typing import Any, Sequence
 
@@ -430,12 +431,8 @@ def convert_to_tensor(x, arg_name: str = 'x', fn_name: str = 'op', dtype: str | 
                          'TensorLike, but got None.')
     try:
         t, d = to_torch(x, None if dtype == 'numeric' else dtype)
-    except (TypeError, builtins_ValueError) as exc:
+    except (TypeError, builtins.ValueError) as exc:
         raise ValueError(f"Argument '{arg_name}' passed to '{fn_name}' must be a Tensor or "
                          f'TensorLike, but got {type(x).__name__}: {exc}') from None
     return Tensor._make(t, d)
 
-
-import builtins as _builtins  # noqa: E402
-
-builtins_ValueError = _builtins.ValueError

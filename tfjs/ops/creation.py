@@ -1,6 +1,7 @@
 """Tensor creation ops (TF.js doc section "Tensors / Creation")."""
 from __future__ import annotations
 
+import builtins
 from typing import Sequence
 
 import numpy as np
@@ -185,15 +186,14 @@ def linspace(start: float, stop: float, num: int) -> Tensor:
     """`num` evenly spaced values from start to stop inclusive (TF.js's float32 arithmetic)."""
     if num <= 0:
         raise ValueError('The number of values should be positive.')
-    step = np.float32((stop - start) / (num - 1)) if num > 1 else np.float32(0)
+    step = (stop - start) / (num - 1) if num > 1 else 0.0   # a JS double
     values = np.empty(num, dtype=np.float32)
-    values[0] = start
-    for i in builtins_range(1, num):
-        values[i] = np.float32(values[i - 1] + step)
+    prev = np.float32(start)
+    values[0] = prev
+    for i in builtins.range(1, num):       # float32 storage after each double add, as TF.js
+        prev = np.float32(float(prev) + step)
+        values[i] = prev
     return wrap(torch.from_numpy(values).to(device()), 'float32')
-
-
-builtins_range = __builtins__['range'] if isinstance(__builtins__, dict) else __builtins__.range
 
 
 def eye(numRows: int, numColumns: int | None = None, batchShape: Sequence[int] | None = None,

@@ -2,6 +2,8 @@
 "Tensors / Slicing and Joining")."""
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 import torch
 
@@ -138,11 +140,8 @@ def slice(x, begin, size=None):  # noqa: A001 - TF.js name
         if b < 0 or end > t.shape[dim] or end < b:
             raise ValueError(f'Error in slice{rank}D: begin {begin} and size {size} are out of the '
                              f'bounds of shape {list(t.shape)}.')
-        index.append(builtins_slice(b, end))
+        index.append(builtins.slice(b, end))
     return _same(x, t[tuple(index)].copy() if x.dtype == 'string' else t[tuple(index)].clone())
-
-
-builtins_slice = __builtins__['slice'] if isinstance(__builtins__, dict) else __builtins__.slice
 
 
 def gather(x, indices, axis: int = 0, batchDims: int = 0):
