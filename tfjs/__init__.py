@@ -26,6 +26,8 @@ from .engine.training import LayersModel
 from .engine.sequential import Sequential
 from .engine.variables import LayerVariable
 from .models import loadLayersModel, model, sequential
+from .train import (AdadeltaOptimizer, AdagradOptimizer, AdamaxOptimizer, AdamOptimizer,
+                    MomentumOptimizer, Optimizer, RMSPropOptimizer, SGDOptimizer)
 from . import models as _models_module
 
 __version__ = '0.1.0'

@@ -102,15 +102,18 @@ def _detach(y):
 def variableGrads(f: Callable, varList: Sequence[Variable] | None = None) -> dict:
     """Gradients of the scalar `f()` with respect to variables (default: all trainable ones).
 
-    Returns `{'value': scalar, 'grads': {variable.name: gradient}}`.
+    Returns `{'value': scalar, 'grads': {variable.name: gradient}}`; non-trainable variables of
+    `varList` get None, as in TF.js.
 
     >>> import tfjs as tf
     >>> v = tf.variable(tf.scalar(3.0))
     >>> tf.variableGrads(lambda: v.square(), [v])['grads'][v.name].arraySync()
     6.0
     """
+    non_trainable = [] if varList is None else [v for v in varList if not v.trainable]
     if varList is None:
-        varList = [v for v in ENGINE.variables.values() if v.trainable]
+        varList = list(ENGINE.variables.values())
+    varList = [v for v in varList if v.trainable]
     if not varList:
         raise ValueError('variableGrads() expects at least one input variable with trainable=true.')
     raws, flipped = [], []
@@ -131,7 +134,10 @@ def variableGrads(f: Callable, varList: Sequence[Variable] | None = None) -> dic
         _depth[0] -= 1
         for t in flipped:
             t.requires_grad_(False)
-    return {'value': _detach(y), 'grads': {v.name: _grad_out(g) for v, g in zip(varList, gs)}}
+    grads_by_name = {v.name: _grad_out(g) for v, g in zip(varList, gs)}
+    for v in non_trainable:
+        grads_by_name[v.name] = None
+    return {'value': _detach(y), 'grads': grads_by_name}
 
 
 def customGrad(f: Callable) -> Callable:

@@ -54,6 +54,7 @@ class Tensor(SnakeCaseAliases):
 
     __slots__ = ('_t', 'dtype', 'id', '_kept', '_nbytes', 'kerasMask', '__weakref__')
     __array_priority__ = 1000   # NumPy defers binary operators to Tensor
+    _is_variable = False
 
     def __init__(self, *args, **kwargs):
         raise TypeError('Create tensors with tf.tensor(values, shape, dtype) (or tf.tensor2d, '
@@ -284,6 +285,7 @@ class Variable(Tensor):
     """A mutable tensor (`tf.variable`), updated in place by optimizers and `assign`."""
 
     __slots__ = ('name', 'trainable')
+    _is_variable = True      # tidy scopes never dispose variables, as in TF.js
 
     def assign(self, newValue) -> None:
         """Replace the value; shape and dtype must match."""

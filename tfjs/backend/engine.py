@@ -23,7 +23,7 @@ class Engine:
     def register(self, tensor, nbytes: int) -> None:
         self.num_tensors += 1
         self.num_bytes += nbytes
-        if self.scopes:
+        if self.scopes and not tensor._is_variable:
             self.scopes[-1].append(tensor)
 
     def unregister(self, nbytes: int) -> None:

@@ -4,7 +4,8 @@ An optimizer updates variables in place from their gradients. Subclasses impleme
 which receives, for every variable that has a gradient this step, the raw torch tensors of the
 variable, its gradient and its slot variables, and updates them with grouped `torch._foreach_*`
 ops (one kernel per operation for all variables on CUDA) in float32, in exactly the order of
-operations TF.js uses, so results are bit-identical to the per-variable TF.js math.
+operations TF.js uses, so results are bit-identical to the per-variable TF.js math (checked on
+CPU against TF.js's CPU backend; no host sync per step).
 
 Slot variables are kept by position in the gradient list (as TF.js does) and named as TF.js
 names them (`<varName>/m`, `<varName>/v`, ...); `getWeights()` lists `iter` (int32 scalar)
@@ -53,7 +54,8 @@ def sqrt_(tensors: list) -> None:
     """In-place float32 square roots, correctly rounded as TF.js's `Math.sqrt` then float32.
 
     torch's vectorised CPU float32 sqrt is off by one ulp for ~0.6% of inputs, so on CPU the
-    root is taken in float64 and rounded once (exact for sqrt). CUDA's `sqrtf` is IEEE-exact.
+    root is taken in float64 and rounded once (exact for sqrt). Elsewhere torch's own sqrt is
+    used (CUDA's float32 sqrt is IEEE correctly rounded without fast-math; MPS has no float64).
     """
     if not tensors:
         return
@@ -341,10 +343,7 @@ def build(cls: type, positional: Sequence[Any], kwargs: Mapping[str, Any]) -> Op
         positional.pop()
     config = None
     if positional and isinstance(positional[0], Mapping):
-        config = positional.pop(0)
-        if positional:
-            raise ValueError(f'{where}: give either a config object or positional arguments, '
-                             'not both.')
+        config, positional[0] = positional[0], None     # later slots: given by name (or position)
     if len(positional) > len(names):
         raise ValueError(f'{where} takes at most {len(names)} positional arguments '
                          f'({", ".join(names)}); got {len(positional)}.')
@@ -353,7 +352,11 @@ def build(cls: type, positional: Sequence[Any], kwargs: Mapping[str, Any]) -> Op
         if value is None:
             continue
         if name in args:
-            raise ValueError(f'{where}: "{name}" is given both positionally and by name; give it '
-                             'once.')
+            raise ValueError(f'{where}: "{name}" is given twice (in the config object or keyword '
+                             'arguments, and as an argument); give it once.')
         args[name] = value
+    for name, default in cls._PARAMS:
+        if default is REQUIRED and args.get(name) is None:
+            raise ValueError(f'{where}: {name} must be defined (a number), e.g. '
+                             f'tf.train.{cls._FACTORY}(0.01).')
     return cls(**args)
