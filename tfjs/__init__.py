@@ -17,7 +17,8 @@ from .ops import TensorBuffer
 from .tensor import Tensor, Variable, variable
 from .gradients import customGrad, grad, grads, valueAndGrad, valueAndGrads, variableGrads
 from . import (activations, callbacks as _callbacks_module, constraints, data, initializers,
-               io, layers, losses, regularizers, serialization, train)
+               io, layers, metrics, regularizers, serialization, train)
+from .losses import Reduction, tf_losses as losses
 from .callbacks import (BaseCallback, Callback, CallbackList, CustomCallback, EarlyStopping,
                         History, registerCallbackConstructor)
 from .engine.input_layer import input

@@ -44,7 +44,18 @@ class Activation(Serializable, SnakeCaseAliases):
                              f'{keys}.')
 
     def apply(self, x, axis: int = -1) -> Tensor:
-        raise NotImplementedError(f'{type(self).__name__}.apply() is not implemented.')
+        """The activation of `x` (a Tensor or TensorLike) as a float32 Tensor."""
+        if type(self).apply_raw is Activation.apply_raw:
+            raise NotImplementedError(f'{type(self).__name__} must implement apply() or '
+                                      'apply_raw().')
+        return _out(self.apply_raw(_f(x, self.getClassName()), axis))
+
+    def apply_raw(self, t: torch.Tensor, axis: int = -1) -> torch.Tensor:
+        """The activation of a float32 torch tensor (the fast path used inside layers)."""
+        if type(self).apply is Activation.apply:
+            raise NotImplementedError(f'{type(self).__name__} must implement apply() or '
+                                      'apply_raw().')
+        return self.apply(Tensor._make(t, 'float32'), axis)._value()
 
     def __call__(self, x, axis: int = -1) -> Tensor:
         return self.apply(x, axis)
@@ -89,21 +100,24 @@ class Linear(Activation):
     def apply(self, x, axis: int = -1) -> Tensor:
         return x if isinstance(x, Tensor) else convert_to_tensor(x, 'x', 'linear')
 
+    def apply_raw(self, t, axis=-1):
+        return t
+
 
 class Relu(Activation):
     """max(0, x)."""
     className = 'relu'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.relu(_f(x, 'relu')))
+    def apply_raw(self, t, axis=-1):
+        return torch.relu(t)
 
 
 class Relu6(Activation):
     """min(6, max(0, x))."""
     className = 'relu6'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(_minimum_tfjs(torch.relu(_f(x, 'relu6')), 6.0))
+    def apply_raw(self, t, axis=-1):
+        return _minimum_tfjs(torch.relu(t), 6.0)
 
 
 class Elu(Activation):
@@ -114,56 +128,58 @@ class Elu(Activation):
         if alpha != 1:
             raise NotImplementedError(f'Support for alpha values other than 1 ({alpha}) is not '
                                       'implemented yet.')
-        return _out(F.elu(_f(x, 'elu')))
+        return super().apply(x, axis)
+
+    def apply_raw(self, t, axis=-1):
+        return F.elu(t)
 
 
 class Selu(Activation):
     """scale * x if x >= 0 else scale * alpha * (exp(x) - 1)."""
     className = 'selu'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.selu(_f(x, 'selu')))
+    def apply_raw(self, t, axis=-1):
+        return torch.selu(t)
 
 
 class Sigmoid(Activation):
     """1 / (1 + exp(-x))."""
     className = 'sigmoid'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.sigmoid(_f(x, 'sigmoid')))
+    def apply_raw(self, t, axis=-1):
+        return torch.sigmoid(t)
 
 
 class HardSigmoid(Activation):
     """clip(0.2 * x + 0.5, 0, 1)."""
     className = 'hardSigmoid'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.clamp(0.5 + 0.2 * _f(x, 'hardSigmoid'), 0.0, 1.0))
+    def apply_raw(self, t, axis=-1):
+        return torch.clamp(0.5 + 0.2 * t, 0.0, 1.0)
 
 
 class Softplus(Activation):
     """log(1 + exp(x))."""
     className = 'softplus'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(F.softplus(_f(x, 'softplus')))
+    def apply_raw(self, t, axis=-1):
+        return F.softplus(t)
 
 
 class Softsign(Activation):
     """x / (|x| + 1)."""
     className = 'softsign'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'softsign')
-        return _out(t / (torch.abs(t) + 1.0))
+    def apply_raw(self, t, axis=-1):
+        return t / (torch.abs(t) + 1.0)
 
 
 class Tanh(Activation):
     """Hyperbolic tangent."""
     className = 'tanh'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.tanh(_f(x, 'tanh')))
+    def apply_raw(self, t, axis=-1):
+        return torch.tanh(t)
 
 
 def _check_rank(t: torch.Tensor, name: str) -> None:
@@ -175,20 +191,18 @@ class Softmax(Activation):
     """exp(x) / sum(exp(x)) over `axis` (default the last one)."""
     className = 'softmax'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'softmax')
+    def apply_raw(self, t, axis=-1):
         _check_rank(t, 'softmax')
-        return _out(torch.softmax(t, dim=axis))
+        return torch.softmax(t, dim=axis)
 
 
 class LogSoftmax(Activation):
     """log(softmax(x)) over `axis`, computed stably."""
     className = 'logSoftmax'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'logSoftmax')
+    def apply_raw(self, t, axis=-1):
         _check_rank(t, 'logSoftmax')
-        return _out(torch.log_softmax(t, dim=axis))
+        return torch.log_softmax(t, dim=axis)
 
 
 class Swish(Activation):
@@ -197,35 +211,35 @@ class Swish(Activation):
 
     def apply(self, x, axis: int = -1, alpha: float = 1.0) -> Tensor:
         t = _f(x, 'swish')
-        return _out(torch.sigmoid(t * alpha if alpha != 1 else t) * t)
+        return _out(torch.sigmoid(t * alpha) * t if alpha != 1 else self.apply_raw(t))
+
+    def apply_raw(self, t, axis=-1):
+        return torch.sigmoid(t) * t
 
 
 class Mish(Activation):
     """x * tanh(softplus(x))."""
     className = 'mish'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'mish')
-        return _out(t * torch.tanh(F.softplus(t)))
+    def apply_raw(self, t, axis=-1):
+        return t * torch.tanh(F.softplus(t))
 
 
 class Gelu(Activation):
     """x * 0.5 * (1 + erf(x / sqrt(2))) (the exact form)."""
     className = 'gelu'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'gelu')
-        return _out(t * (0.5 * (1.0 + torch.erf(t / math.sqrt(2)))))
+    def apply_raw(self, t, axis=-1):
+        return t * (0.5 * (1.0 + torch.erf(t / math.sqrt(2))))
 
 
 class GeluNew(Activation):
     """0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))) (tanh approximation)."""
     className = 'gelu_new'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'gelu_new')
+    def apply_raw(self, t, axis=-1):
         inner = math.sqrt(2 / math.pi) * (t + 0.044715 * torch.pow(t, 3))
-        return _out(0.5 * (t * (1.0 + torch.tanh(inner))))
+        return 0.5 * (t * (1.0 + torch.tanh(inner)))
 
 
 # ---------------------------------------------------------------- Keras extras (not in TF.js)
@@ -234,17 +248,16 @@ class Exponential(Activation):
     """exp(x) (Keras `exponential`; not in TF.js)."""
     className = 'exponential'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(torch.exp(_f(x, 'exponential')))
+    def apply_raw(self, t, axis=-1):
+        return torch.exp(t)
 
 
 class HardSilu(Activation):
     """x * relu6(x + 3) / 6 (Keras `hard_silu` / `hard_swish`; not in TF.js)."""
     className = 'hardSilu'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        t = _f(x, 'hardSilu')
-        return _out(t * (_minimum_tfjs(torch.relu(t + 3.0), 6.0) / 6.0))
+    def apply_raw(self, t, axis=-1):
+        return t * (_minimum_tfjs(torch.relu(t + 3.0), 6.0) / 6.0)
 
 
 class LeakyRelu(Activation):
@@ -254,13 +267,16 @@ class LeakyRelu(Activation):
     def apply(self, x, axis: int = -1, alpha: float = 0.2) -> Tensor:
         return _out(F.leaky_relu(_f(x, 'leakyRelu'), alpha))
 
+    def apply_raw(self, t, axis=-1):
+        return F.leaky_relu(t, 0.2)
+
 
 class LogSigmoid(Activation):
     """log(sigmoid(x)) (Keras `log_sigmoid`; not in TF.js)."""
     className = 'logSigmoid'
 
-    def apply(self, x, axis: int = -1) -> Tensor:
-        return _out(F.logsigmoid(_f(x, 'logSigmoid')))
+    def apply_raw(self, t, axis=-1):
+        return F.logsigmoid(t)
 
 
 class FunctionActivation(Activation):
@@ -331,11 +347,12 @@ def get_activation(identifier: Any = None) -> Activation:
     if isinstance(identifier, str):
         cls = _lookup(identifier)
         if cls is None:
+            tfjs_names = ', '.join(c.className for c in TFJS_ACTIVATIONS)
+            extras = ', '.join(c.className for c in EXTRA_ACTIVATIONS)
             raise ValueError(f'Unknown activation: "{identifier}".'
                              f'{did_you_mean(identifier, activation_names())} Valid activations '
-                             f'are: {", ".join(cls.className for cls in TFJS_ACTIVATIONS)} '
-                             f'(and the Keras names {", ".join(c.className for c in EXTRA_ACTIVATIONS)}'
-                             ', silu, hard_swish, snake_case spellings).')
+                             f'are: {tfjs_names} (and the Keras names {extras}, silu, hard_swish, '
+                             'snake_case spellings).')
         return cls()
     if isinstance(identifier, dict):
         if 'className' in identifier or 'class_name' in identifier:

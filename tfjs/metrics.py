@@ -20,9 +20,9 @@ import torch
 
 from . import losses as _losses
 from ._naming import add_snake_case_aliases, did_you_mean, to_camel_case
-from .errors import NotImplementedError, ValueError
+from .errors import ValueError
 from .ops._dispatch import float_raw, raw, wrap
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor
 
 
 def _out(t: torch.Tensor) -> Tensor:

@@ -135,7 +135,8 @@ def get_regularizer(identifier: Any) -> Regularizer | None:
     if isinstance(identifier, str):
         key = identifier.replace('_', '').lower() if identifier.lower() in (
             'l1', 'l2', 'l1l2', 'l1_l2') else identifier
-        name = REGULARIZER_IDENTIFIERS.get(key, REGULARIZER_IDENTIFIERS.get(to_camel_case(key), key))
+        name = REGULARIZER_IDENTIFIERS.get(key) or \
+            REGULARIZER_IDENTIFIERS.get(to_camel_case(key), key)
         found = SerializationMap.class_name_map.get(name)
         if isinstance(found, type) and issubclass(found, Regularizer):
             return found.fromConfig({})

@@ -402,7 +402,9 @@ def to_torch(values, dtype: str | None = None, shape: Sequence[int] | None = Non
         arr = arr != 0
     if target == 'int32' and arr.dtype.kind == 'f':
         arr = np.trunc(arr).astype(np.int32)
-    return torch.from_numpy(np.ascontiguousarray(arr, dtype=_NUMPY[target])).to(device()), target
+    # always a private copy: a tensor must not change when the caller's array does
+    arr = np.array(arr, dtype=_NUMPY[target], order='C', copy=True)
+    return torch.from_numpy(arr).to(device()), target
 
 
 def _to_str(v) -> str:
