@@ -2,9 +2,9 @@
 `tf.models.modelFromJSON` (TF.js's `exports.ts` and `models.ts`)."""
 from __future__ import annotations
 
-from ._async import resolved
+from ._async import promising, resolved
 from ._naming import normalize_args
-from .engine.saving import deserialize_model, model_from_artifacts
+from .engine.saving import deserialize_model, load_model_job
 from .engine.sequential import Sequential
 from .engine.training import LayersModel
 from .errors import ValueError
@@ -42,23 +42,8 @@ def loadLayersModel(pathOrIOHandler, options: dict | None = None, /, **kwargs):
     `pathOrIOHandler`: `'file://path/model.json'`, a plain path, a URL, or an IOHandler (an
     object with `load()`). Returns the model (a Promise inside an event loop).
     """
-    from .io.router import getLoadHandlers
     options = normalize_args(options, kwargs, LOAD_OPTION_KEYS, 'tf.loadLayersModel')
-    handler = pathOrIOHandler
-    if isinstance(pathOrIOHandler, str):
-        handlers = getLoadHandlers(pathOrIOHandler, options)
-        if not handlers:
-            raise ValueError(f'Cannot find any load handlers for URL "{pathOrIOHandler}".')
-        if len(handlers) > 1:
-            raise ValueError(f'Found more than one ({len(handlers)}) load handlers for URL '
-                             f'"{pathOrIOHandler}".')
-        handler = handlers[0]
-    if not hasattr(handler, 'load'):
-        raise ValueError('LayersModel loading requires an IOHandler with a `load` method (or a '
-                         'path/URL string).')
-    artifacts = handler.load()
-    strict = True if options.get('strict') is None else bool(options['strict'])
-    return resolved(model_from_artifacts(artifacts, options.get('customObjects'), strict))
+    return promising(load_model_job)(pathOrIOHandler, options)
 
 
 def modelFromJSON(modelAndWeightsConfig, customObjects: dict | None = None):
@@ -74,7 +59,7 @@ def modelFromJSON(modelAndWeightsConfig, customObjects: dict | None = None):
         topology = topology['model_config']
     model_ = deserialize_model(convert_pythonic_to_ts(topology), customObjects)
     if isinstance(config, dict) and config.get('weightsManifest') is not None:
-        from .io import loadWeights
+        from .io.loader import loadWeights
         weights = loadWeights(config['weightsManifest'], config.get('pathPrefix', ''),
                               [w.originalName for w in model_.weights])
         model_.loadWeights(weights)

@@ -5,10 +5,15 @@ A daemon thread drives the upstream iterator on its own event loop and fills a b
 blocking in synchronous code, awaiting (without blocking the event loop) inside one. An
 exception raised upstream is re-raised by the consumer's `next()`; the stream then ends.
 Closing the iterator, or dropping it, stops the thread and disposes what it had read ahead.
+
+Tensors may be created in that thread (e.g. by an upstream `map`), which needs the tensor engine
+to keep `tidy` scopes per thread. With an engine whose scopes are shared by all threads, the
+read-ahead happens in the consumer's thread instead (TF.js's behaviour: a buffer, no thread).
 """
 from __future__ import annotations
 
 import asyncio
+import collections
 import queue
 import threading
 import weakref
@@ -19,6 +24,21 @@ from .batching import dispose_element
 from .iterators import LazyIterator
 
 _POLL_S = 0.05
+_threads_ok: bool | None = None
+
+
+def background_threads_supported() -> bool:
+    """True when the tensor engine keeps tidy scopes per thread (checked once)."""
+    global _threads_ok
+    if _threads_ok is None:
+        from ..backend import ENGINE
+        mine = ENGINE.scopes
+        other: list = []
+        probe = threading.Thread(target=lambda: other.append(ENGINE.scopes))
+        probe.start()
+        probe.join()
+        _threads_ok = bool(other) and other[0] is not mine
+    return _threads_ok
 
 
 class _State:
@@ -106,15 +126,19 @@ class PrefetchIterator(LazyIterator):
     def __init__(self, upstream: LazyIterator, buffer_size: int):
         self.upstream = upstream
         self.buffer_size = buffer_size
+        self.threaded = background_threads_supported()
         self.state = _State(upstream, buffer_size)
         self.finished = False
+        self.buffer: collections.deque = collections.deque()    # the unthreaded read-ahead
+        self.error: BaseException | None = None
         self._finalizer = weakref.finalize(self, self.state.shutdown)
 
     def summary(self):
         return f'{self.upstream.summary()} -> Prefetch'
 
     def _upstreams(self):
-        return []     # the producer thread owns the upstream and closes it
+        # the producer thread owns the upstream and closes it
+        return [] if self.threaded else [self.upstream]
 
     def _start(self) -> None:
         thread = threading.Thread(target=_produce, args=(self.state,), daemon=True,
@@ -125,6 +149,8 @@ class PrefetchIterator(LazyIterator):
     def _next(self):
         if self.finished:
             return END
+        if not self.threaded:
+            return (yield from self._next_unthreaded())
         if self.state.thread is None:
             self._start()
         try:
@@ -139,6 +165,23 @@ class PrefetchIterator(LazyIterator):
         self.finished = True
         if kind == 'error':
             raise value
+        return END
+
+    def _next_unthreaded(self):
+        while self.error is None and len(self.buffer) <= self.buffer_size:
+            try:
+                value = yield from self.upstream._next()
+            except Exception as exc:  # noqa: BLE001 - raised after the elements read before it
+                self.error = exc
+                break
+            if value is END:
+                break
+            self.buffer.append(value)
+        if self.buffer:
+            return self.buffer.popleft()
+        self.finished = True
+        if self.error is not None:
+            raise self.error
         return END
 
     def _get_blocking(self):
@@ -179,4 +222,6 @@ class PrefetchIterator(LazyIterator):
     def close(self) -> None:
         self.finished = True
         self._finalizer()
+        while self.buffer:
+            dispose_element(self.buffer.popleft())
         super().close()

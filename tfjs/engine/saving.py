@@ -90,7 +90,7 @@ def model_artifacts(model, config: dict) -> dict:
                  'generatedBy': 'TensorFlow.js tfjs-layers v4.22.0', 'convertedBy': None}
     if config.get('includeOptimizer') and model.optimizer_ is not None:
         artifacts['trainingConfig'] = training_config(model)
-        opt_weights = model.optimizer_.getWeights()
+        opt_weights = model.optimizer_._get_weights()
         opt_data, opt_specs = encode_weights([(w['name'], w['tensor']) for w in opt_weights],
                                              group='optimizer')
         data += opt_data
@@ -103,21 +103,30 @@ def model_artifacts(model, config: dict) -> dict:
     return artifacts
 
 
-def save_model(model, handler_or_url, config: dict) -> dict:
-    from ..io.router import getSaveHandlers
-    handler = handler_or_url
-    if isinstance(handler_or_url, str):
-        handlers = getSaveHandlers(handler_or_url)
-        if not handlers:
-            raise ValueError(f'Cannot find any save handlers for URL "{handler_or_url}".')
-        if len(handlers) > 1:
-            raise ValueError(f'Found more than one ({len(handlers)}) save handlers for URL '
-                             f'"{handler_or_url}".')
-        handler = handlers[0]
+def save_model_job(model, handler_or_url, config: dict):
+    """Job: artifacts to a URL or an IOHandler (whose `save` may be a coroutine)."""
+    from .._async import maybe_await
+    from ..io.router import get_save_handler
+    handler = get_save_handler(handler_or_url) if isinstance(handler_or_url, str) else handler_or_url
     if not hasattr(handler, 'save'):
         raise ValueError('LayersModel.save() cannot proceed because the IOHandler provided does not '
                          'have the `save` attribute defined.')
-    return handler.save(model_artifacts(model, config))
+    result = yield from maybe_await(handler.save(model_artifacts(model, config)))
+    return result
+
+
+def load_model_job(path_or_handler, options: dict):
+    """Job: a model from a URL or an IOHandler (whose `load` may be a coroutine)."""
+    from .._async import maybe_await
+    from ..io.router import get_load_handler
+    handler = get_load_handler(path_or_handler, options) if isinstance(path_or_handler, str) \
+        else path_or_handler
+    if not hasattr(handler, 'load'):
+        raise ValueError('LayersModel loading requires an IOHandler with a `load` method (or a '
+                         'path/URL string).')
+    artifacts = yield from maybe_await(handler.load())
+    strict = True if options.get('strict') is None else bool(options['strict'])
+    return model_from_artifacts(artifacts, options.get('customObjects'), strict)
 
 
 def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = True):
@@ -151,7 +160,7 @@ def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = Tr
                 model_weights[spec['name']] = weights[spec['name']]
         model.loadWeights(model_weights, strict)
         if optimizer_weights and model.optimizer_ is not None:
-            model.optimizer_.setWeights(optimizer_weights)
+            model.optimizer_._set_weights(optimizer_weights)
         from ..backend.memory import dispose
         dispose(list(model_weights.values()))
     return model

@@ -446,9 +446,9 @@ class LayersModel(Container):
     def toJSON(self, unused=None, returnString: bool = True):
         """The topology in Keras JSON form (snake_case), as a string or a dict."""
         from ..serialization import convert_ts_to_pythonic
-        from ..serialization.convert import js_dumps
+        from ..io._json import stringify
         model_config = convert_ts_to_pythonic(self._update_config())
-        return js_dumps(model_config) if returnString else model_config
+        return stringify(model_config) if returnString else model_config
 
     def _update_config(self) -> dict:
         return {'className': self.getClassName(), 'config': self.getConfig(),
@@ -470,9 +470,9 @@ class LayersModel(Container):
 
     def save(self, handlerOrURL, config: dict | None = None, /, **kwargs):
         """Save topology and weights (`'file://dir'`, a path, or an IOHandler)."""
-        from .saving import save_model
+        from .saving import save_model_job
         config = normalize_args(config, kwargs, ('trainableOnly', 'includeOptimizer'), 'model.save')
-        return resolved(save_model(self, handlerOrURL, config))
+        return promising(save_model_job)(self, handlerOrURL, config)
 
     def getTrainingConfig(self) -> dict:
         from .saving import training_config

@@ -61,34 +61,3 @@ def convert_pythonic_to_ts(config: Any, key: str | None = None) -> Any:
         return {to_camel_case(k): convert_pythonic_to_ts(v, k) for k, v in config.items()}
     return config
 
-
-def js_dumps(value: Any) -> str:
-    """`JSON.stringify(value)` as JavaScript writes it: compact, and numbers in JS form
-    (`1` not `1.0`, `1e-7` not `1e-07`), so files written here match TF.js's byte for byte.
-
-    >>> js_dumps({'scale': 1.0, 'eps': 1e-07, 'shape': [None, 3]})
-    '{"scale":1,"eps":1e-7,"shape":[null,3]}'
-    """
-    import json
-    import math
-    from .._format import js_number_to_string
-
-    def encode(v):
-        if isinstance(v, bool) or v is None:
-            return json.dumps(v)
-        if isinstance(v, float):
-            return js_number_to_string(v) if math.isfinite(v) else 'null'
-        if isinstance(v, int):
-            return str(v)
-        if isinstance(v, str):
-            return json.dumps(v, ensure_ascii=False)
-        if isinstance(v, dict):
-            return '{' + ','.join(json.dumps(str(k), ensure_ascii=False) + ':' + encode(x)
-                                  for k, x in v.items()) + '}'
-        if isinstance(v, (list, tuple)):
-            return '[' + ','.join(encode(x) for x in v) + ']'
-        if hasattr(v, 'tolist'):
-            return encode(v.tolist())
-        raise TypeError(f'Object of type {type(v).__name__} is not JSON serializable.')
-
-    return encode(value)
