@@ -194,22 +194,6 @@ class Container(Layer):
             out.extend(layer.calculateLosses())
         return out
 
-    def getWeights(self, trainableOnly: bool = False) -> list:
-        ws = self.trainableWeights if trainableOnly else self.weights
-        return [w.read() for w in ws]
-
-    def setWeights(self, weights: Sequence) -> None:
-        params = self.weights
-        if len(params) != len(weights):
-            raise ValueError(f'setWeights() on model "{self.name}" got {len(weights)} weights, but '
-                             f'the model has {len(params)}.')
-        for p, w in zip(params, weights):
-            w = convert_to_tensor(w, 'weights', 'setWeights')
-            if list(p.shape) != list(w.shape):
-                raise ValueError(f'Layer weight shape {p.shape} not compatible with provided weight '
-                                 f'shape {w.shape}.')
-            p.write(w)
-
     def loadWeights(self, weights: dict, strict: bool = True) -> None:
         """Set weights from `{originalName: tensor}` (TF.js's name matching and fallbacks)."""
         from ..io.weights import match_weights
