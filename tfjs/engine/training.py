@@ -121,7 +121,7 @@ class LayersModel(Container):
                     print(f'Output "{name}" is missing from loss dictionary. We assume this was '
                           f'done on purpose, and we will not be expecting data to be passed to '
                           f'{name} during training')
-                resolved_losses.append(get_loss(loss.get(name, 'meanSquaredError')))
+                resolved_losses.append(get_loss(loss[name]) if name in loss else (None, None))
         elif isinstance(loss, (list, tuple)):
             if len(loss) != n_out:
                 raise ValueError(f'When passing an Array as loss, it should have one entry per model '
@@ -181,12 +181,15 @@ class LayersModel(Container):
         """(total loss, [loss, per-output losses..., metrics...]) as torch scalars."""
         loss_values, total = [], None
         for i, fn in enumerate(self.lossFunctions):
+            if fn is None:           # an output left out of a loss dict does not train
+                loss_values.append(outputs[i]._value().new_zeros(()))
+                continue
             loss = fn(targets[i], outputs[i])._value()
             if sample_weights is not None and sample_weights[i] is not None:
                 loss = loss * sample_weights[i]
             loss_values.append(loss.mean())
             total = loss if total is None else total + loss
-        total = total.mean()
+        total = total.mean() if total is not None else outputs[0]._value().new_zeros(())
         with torch.no_grad():
             values = [None]
             for i, (fn, out_index) in enumerate(self.metricsTensors):
@@ -244,7 +247,7 @@ class LayersModel(Container):
         """
         return promising(self._fit_job)(x, y, normalize_args(args, kwargs, FIT_KEYS, 'model.fit'))
 
-    def _prepare_xy(self, x, y, batch_size=None, check_batch_axis=True):
+    def _prepare_xy(self, x, y):
         xs = standardize_input_data(x, self.feedInputNames, self.feedInputShapes, False, 'input')
         ys = standardize_input_data(y, self.feedOutputNames, _target_shapes(self), False, 'target')
         check_array_lengths(xs, ys)
