@@ -119,7 +119,7 @@ def test_validation_data_and_evaluate_and_predict_batches():
     xs, ys = data(20)
     h = model.fit(xs, ys, {'epochs': 2, 'verbose': 0, 'validationData': [xs, ys]})
     val = model.evaluate(xs, ys, {'batchSize': 7})
-    assert abs(h.history['val_loss'][-1] - float(val.arraySync())) < 1e-5
+    assert h.history['val_loss'][-1] == pytest.approx(float(val.arraySync()), rel=1e-5)
     full = model.predict(xs)
     chunked = model.predict(xs, {'batchSize': 3})
     np.testing.assert_allclose(np.asarray(full), np.asarray(chunked), rtol=1e-6)
