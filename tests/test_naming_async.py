@@ -66,3 +66,24 @@ def test_promise_catch():
         return await promising(failing)().catch(lambda e: type(e).__name__)
 
     assert asyncio.run(main()) == 'KeyError'
+
+
+def test_a_job_may_catch_an_awaited_error_and_go_on():
+    async def fails():
+        raise KeyError('x')
+
+    def job():
+        try:
+            yield fails()
+        except KeyError:
+            pass
+        value = yield _double(2)
+        yield YIELD
+        return value
+
+    assert promising(job)() == 4
+    assert asyncio.run(_await(promising(job))) == 4
+
+
+async def _await(fn):
+    return await fn()

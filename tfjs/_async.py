@@ -105,28 +105,22 @@ def drive_sync(gen: Generator) -> Any:
                 continue
             if loop is None:
                 loop = asyncio.new_event_loop()
-            try:
-                to_send = loop.run_until_complete(_as_coroutine(item))
-            except BaseException as exc:  # noqa: BLE001 - rethrown into the job
-                item = _throw(gen, exc)
-                if item is not None:
-                    return item.value
+            item_to_run = item
+            while True:
+                try:
+                    to_send = loop.run_until_complete(_as_coroutine(item_to_run))
+                    break
+                except BaseException as exc:  # noqa: BLE001 - rethrown into the job
+                    try:
+                        item_to_run = gen.throw(exc)
+                    except StopIteration as stop:
+                        return stop.value
+                    if item_to_run is YIELD:
+                        to_send = None
+                        break
     finally:
         if loop is not None:
             loop.close()
-
-
-class _Stopped:
-    def __init__(self, value):
-        self.value = value
-
-
-def _throw(gen, exc):
-    try:
-        gen.throw(exc)
-    except StopIteration as stop:
-        return _Stopped(stop.value)
-    raise RuntimeError('A job generator must not yield while handling an exception.')
 
 
 async def drive_async(gen: Generator) -> Any:
@@ -138,16 +132,18 @@ async def drive_async(gen: Generator) -> Any:
         except StopIteration as stop:
             return stop.value
         to_send = None
-        if item is YIELD:
-            await asyncio.sleep(0)
-            continue
-        try:
-            to_send = await item
-        except BaseException as exc:  # noqa: BLE001 - rethrown into the job
+        while item is not YIELD:
             try:
-                gen.throw(exc)
-            except StopIteration as stop:
-                return stop.value
+                to_send = await item
+                break
+            except BaseException as exc:  # noqa: BLE001 - rethrown into the job
+                try:
+                    item = gen.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+                to_send = None
+        else:
+            await asyncio.sleep(0)
 
 
 async def _as_coroutine(awaitable):

@@ -2,7 +2,6 @@
 import functools
 import http.server
 import math
-import os
 import threading
 
 import pytest

@@ -278,3 +278,21 @@ def test_numpy_elements():
 
 def test_repr():
     assert 'size=3' in repr(arr(3))
+
+
+def test_sync_for_loop_inside_a_running_event_loop():
+    """A plain `for` over a dataset in async code (or a notebook cell) works, async sources and
+    prefetch included."""
+    async def agen():
+        for i in range(3):
+            await asyncio.sleep(0)
+            yield i
+
+    async def main():
+        a = [x for x in tf.data.generator(agen)]
+        b = [x for x in tf.data.array([1, 2, 3]).prefetch(2)]
+        c = [x for x in tf.data.generator(agen).prefetch(1).map(lambda x: x + 1)]
+        it = await tf.data.generator(agen).iterator()
+        d = list(it)
+        return a, b, c, d
+    assert asyncio.run(main()) == ([0, 1, 2], [1, 2, 3], [1, 2, 3], [0, 1, 2])

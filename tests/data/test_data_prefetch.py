@@ -6,7 +6,14 @@ import time
 import pytest
 
 import tfjs as tf
-from tfjs.data.prefetch import PrefetchIterator
+from tfjs.data.prefetch import PrefetchIterator, background_threads_supported
+
+# Reading ahead in a thread needs tidy scopes kept per thread by the tensor engine
+# (tfjs/backend/engine.py); otherwise prefetch reads ahead in the consumer's thread.
+needs_threads = pytest.mark.skipif(
+    not background_threads_supported(),
+    reason='the tensor engine shares tidy scopes between threads, so prefetch reads ahead in '
+           'the calling thread (see PrefetchIterator)')
 
 
 def _wait_for(cond, timeout=5.0):
@@ -32,6 +39,7 @@ def test_prefetch_requires_buffer_size():
         tf.data.array([1]).prefetch(0)
 
 
+@needs_threads
 def test_runs_ahead_in_a_background_thread():
     produced = []
 
@@ -51,6 +59,7 @@ def test_runs_ahead_in_a_background_thread():
     it.close()
 
 
+@needs_threads
 def test_slow_upstream_overlaps_with_consumer():
     def gen():
         for i in range(5):
@@ -78,6 +87,7 @@ def test_upstream_exception_reaches_consumer():
     assert it.next()['done']
 
 
+@needs_threads
 def test_close_stops_the_thread_and_frees_read_ahead_tensors():
     before = tf.memory()['numTensors']
     ds = tf.data.array(list(range(100))).map(lambda x: tf.scalar(x)).prefetch(5)
@@ -95,6 +105,7 @@ def test_close_stops_the_thread_and_frees_read_ahead_tensors():
     assert it.next()['done']
 
 
+@needs_threads
 def test_breaking_a_for_loop_stops_the_thread():
     ds = tf.data.array(list(range(1000))).prefetch(2)
     for x in ds:
@@ -104,6 +115,7 @@ def test_breaking_a_for_loop_stops_the_thread():
                                      for t in threading.enumerate()))
 
 
+@needs_threads
 def test_async_consumer_does_not_block_the_event_loop():
     def gen():
         for i in range(3):
@@ -138,3 +150,36 @@ def test_async_generator_source_through_prefetch():
 
 def test_to_array_for_test():
     assert tf.data.array([1, 2, 3]).toArrayForTest() == [1, 2, 3]
+
+
+def test_map_in_prefetch_while_main_thread_uses_tidy():
+    """Tensors made by the read-ahead (inside map's tidy) and by the consumer inside its own
+    tidy must not end up in each other's scopes."""
+    ds = tf.data.array(list(range(200))).map(lambda i: tf.fill([4], i).add(1)).prefetch(4)
+    total = 0.0
+    for t in ds:
+        total += tf.tidy(lambda: t.mul(2).sum()).arraySync()
+        t.dispose()
+    assert total == 2 * 4 * sum(i + 1 for i in range(200))
+
+
+def test_unthreaded_fallback(monkeypatch):
+    import tfjs.data.prefetch as mod
+    monkeypatch.setattr(mod, '_threads_ok', False)
+    import gc
+    gc.collect()
+    before = tf.memory()['numTensors']
+    ds = tf.data.array(list(range(10))).map(lambda x: tf.scalar(x)).prefetch(3)
+    assert [t.arraySync() for t in ds.take(10)] == list(range(10))
+    it = ds.iterator()
+    assert it.next()['value'].arraySync() == 0
+    assert len(it.buffer) == 3
+    it.close()                         # read-ahead tensors are disposed
+    gc.collect()
+    assert tf.memory()['numTensors'] == before
+
+    def gen():
+        yield 1
+        raise KeyError('x')
+    with pytest.raises(KeyError):
+        tf.data.generator(gen).prefetch(2).toArray()

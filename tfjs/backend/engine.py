@@ -6,6 +6,7 @@ inside them and dispose those not returned and not kept.
 """
 from __future__ import annotations
 
+import threading
 import weakref
 
 
@@ -15,20 +16,34 @@ class Engine:
     def __init__(self):
         self.num_tensors = 0
         self.num_bytes = 0
-        self.scopes: list = []          # stack of lists of tensors created in each tidy scope
+        self._local = threading.local()  # per thread: the stack of open tidy scopes
+        self._lock = threading.RLock()   # counters; re-entrant as __del__ may run inside register
         self.variables = weakref.WeakValueDictionary()   # name -> Variable
         self.next_id = 0
 
     # called by Tensor -------------------------------------------------------------------
+    @property
+    def scopes(self) -> list:
+        """This thread's stack of lists of tensors created in each open tidy scope."""
+        local = self._local
+        try:
+            return local.scopes
+        except AttributeError:
+            local.scopes = []
+            return local.scopes
+
     def register(self, tensor, nbytes: int) -> None:
-        self.num_tensors += 1
-        self.num_bytes += nbytes
-        if self.scopes and not tensor._is_variable:
-            self.scopes[-1].append(tensor)
+        with self._lock:
+            self.num_tensors += 1
+            self.num_bytes += nbytes
+        scopes = self.scopes
+        if scopes and not tensor._is_variable:
+            scopes[-1].append(tensor)
 
     def unregister(self, nbytes: int) -> None:
-        self.num_tensors -= 1
-        self.num_bytes -= nbytes
+        with self._lock:
+            self.num_tensors -= 1
+            self.num_bytes -= nbytes
 
     # scopes -----------------------------------------------------------------------------
     def start_scope(self) -> None:

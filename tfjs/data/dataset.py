@@ -28,10 +28,9 @@ from ..backend.memory import tidy
 from ..errors import ValueError
 from ..tensor import Tensor
 from ._alea import alea, js_string
-from ._jobs import END, Runner, await_, dual
-from .iterators import (ArrayIterator, BatchIterator, ChainedIterator, FilterIterator, LazyIterator,
-                        MapIterator, ShuffleIterator, SkipIterator, TakeIterator, ZipIterator,
-                        as_lazy_iterator)
+from ._jobs import END, Runner, await_
+from .iterators import (ArrayIterator, BatchIterator, ChainedIterator, FilterIterator, MapIterator,
+                        ShuffleIterator, SkipIterator, TakeIterator, ZipIterator, as_lazy_iterator)
 
 _seed_counter = itertools.count()
 
@@ -174,7 +173,8 @@ class Dataset(SnakeCaseAliases):
         """Read up to `bufferSize` elements ahead, in a background thread.
 
         The upstream pipeline (sources, maps, batching) then runs in that thread, on its own
-        event loop, while the consumer (e.g. `fitDataset`) trains.
+        event loop, while the consumer (e.g. `fitDataset`) trains. (If the tensor engine cannot
+        keep tidy scopes per thread, the read-ahead happens in the consumer's thread.)
 
         >>> import tfjs as tf
         >>> tf.data.array([1, 2, 3]).prefetch(2).toArray()

@@ -12,7 +12,6 @@ contract (`{'value', 'done'}` in synchronous code, a Promise inside an event loo
 from __future__ import annotations
 
 import asyncio
-import inspect
 from typing import Any, Callable
 
 from .._async import Promise, drive_async, in_event_loop, promising

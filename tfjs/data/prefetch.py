@@ -19,7 +19,7 @@ import threading
 import weakref
 
 from .._async import in_event_loop
-from ._jobs import END, Runner, await_
+from ._jobs import END, Runner, await_, driven_synchronously
 from .batching import dispose_element
 from .iterators import LazyIterator
 
@@ -156,7 +156,7 @@ class PrefetchIterator(LazyIterator):
         try:
             kind, value = self.state.queue.get_nowait()
         except queue.Empty:
-            if in_event_loop():
+            if in_event_loop() and not driven_synchronously():
                 kind, value = yield from await_(self._get_async())
             else:
                 kind, value = self._get_blocking()

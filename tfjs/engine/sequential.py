@@ -153,9 +153,7 @@ class Sequential(LayersModel):
         model = self._ensure_built()
         if self.optimizer_ is None:
             self._check_compiled()
-        result = model.fit(x, y, args, **kwargs)
-        self.history = model.history
-        return result
+        return model.fit(x, y, args, **kwargs)
 
     def fitDataset(self, dataset, args=None, /, **kwargs):
         model = self._ensure_built()
@@ -192,6 +190,18 @@ class Sequential(LayersModel):
 
     def execute(self, inputs, outputs):
         return self._ensure_built().execute(inputs, outputs)
+
+    @property
+    def history(self):
+        """The History of the last fit / fitDataset (kept by the inner model)."""
+        model = getattr(self, 'model', None)
+        return model.history if model is not None else None
+
+    @history.setter
+    def history(self, value) -> None:
+        model = getattr(self, 'model', None)
+        if model is not None:
+            model.history = value
 
     @property
     def stopTraining(self) -> bool:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any
 
 from ..errors import NotImplementedError, RuntimeError, ValueError
 from ..tensor import Tensor, convert_to_tensor
@@ -218,8 +217,9 @@ def fit_dataset_job(model, dataset, args: dict):
         model.stopTraining_ = False
         ran_dry = False
         epoch = args.get('initialEpoch') or 0
-        if has_bpe:
-            data_iterator = yield from _new_iterator(dataset)
+        # As TF.js, an iterator is made here even without batchesPerEpoch (and then replaced
+        # each epoch): it draws from a seeded shuffle's generator, so orders match TF.js's.
+        data_iterator = yield from _new_iterator(dataset)
         while epoch < epochs:
             epoch_logs: dict = {}
             yield from cb_list.call('onEpochBegin', epoch, {})
