@@ -53,7 +53,7 @@ def realDiv(a, b):
 
 
 def floorDiv(a, b):
-    """floor(a / b)."""
+    """floor(a / b); the result is int32, as TF.js's FloorDiv kernel gives."""
     ta, tb, d = pair(a, b, 'floorDiv')
     if d == 'bool':
         ta, tb, d = ta.to(torch.int32), tb.to(torch.int32), 'int32'
@@ -61,7 +61,7 @@ def floorDiv(a, b):
         zero = tb == 0
         out = torch.div(ta, torch.where(zero, torch.ones_like(tb), tb), rounding_mode='floor')
         return wrap(torch.where(zero, torch.zeros_like(out), out), 'int32')
-    return wrap(torch.floor(torch.div(ta, tb)), d)
+    return wrap(torch.floor(torch.div(ta, tb)).to(torch.int32), 'int32')
 
 
 def divNoNan(a, b):
