@@ -47,6 +47,10 @@ class _Namespace:
 
 
 callbacks = _Namespace(earlyStopping=_callbacks_module.earlyStopping)
+# op namespaces (tf.image, tf.linalg, tf.spectral, ...) gathered from tfjs.ops
+from . import ops as _ops_package  # noqa: E402
+for _space, _members in _ops_package.NAMESPACES.items():
+    globals()[_space] = _Namespace(**_members)
 models = _Namespace(modelFromJSON=_models_module.modelFromJSON)
 
 

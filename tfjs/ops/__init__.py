@@ -1,32 +1,40 @@
 """The tf.* ops. Each op is a function here and, where TF.js has one, a chained Tensor method."""
 from __future__ import annotations
 
-from .._naming import add_class_snake_aliases
+import importlib
+import pkgutil
+
+from .._naming import add_class_snake_aliases, add_snake_case_aliases
 from ..tensor import Tensor
-from .arithmetic import (add, addN, div, divNoNan, floorDiv, maximum, minimum, mod, mul, pow,
-                         realDiv, squaredDifference, sub)
-from .basic_math import (abs, acos, acosh, asin, asinh, atan, atan2, atanh, ceil, clipByValue, cos,
-                         cosh, elu, erf, exp, expm1, floor, isFinite, isInf, isNaN, leakyRelu, log,
-                         log1p, logSigmoid, neg, prelu, reciprocal, relu, relu6, round, rsqrt, selu,
-                         sigmoid, sign, sin, sinh, softplus, sqrt, square, step, tan, tanh)
-from .creation import (TensorBuffer, buffer, cast, clone, eye, fill, linspace, oneHot, ones,
-                       onesLike, range, scalar, tensor, tensor1d, tensor2d, tensor3d, tensor4d,
-                       tensor5d, tensor6d, zeros, zerosLike)
-from .logical import (equal, greater, greaterEqual, less, lessEqual, logicalAnd, logicalNot,
-                      logicalOr, logicalXor, notEqual, where)
-from .matrices import dot, euclideanNorm, matMul, norm, outerProduct, transpose
-from .normalization import batchNorm, logSoftmax, moments, softmax
-from .random import (randomNormal, randomStandardNormal, randomUniform, randomUniformInt,
-                     truncatedNormal)
-from .reduction import all, any, argMax, argMin, logSumExp, max, mean, min, prod, sum
-from .slicing_joining import (broadcastTo, concat, expandDims, flatten, gather, pad, reshape,
-                              reverse, slice, split, squeeze, stack, tile, unstack)
+
+# Every public module of this package is an op group: its `__all__` names are tf.* ops (or,
+# when it sets NAMESPACE = 'image', ops of `tf.image`), its optional `CHAINED` names become
+# Tensor methods, and its optional `TOP_LEVEL` names are also exported at tf.* (for namespaced
+# groups such as spectral's fft). New groups need no edit here.
+__all__: list = []
+NAMESPACES: dict = {}
+_MODULE_CHAINED: list = []
+for _info in pkgutil.iter_modules(__path__):
+    if _info.name.startswith('_'):
+        continue
+    _module = importlib.import_module(f'{__name__}.{_info.name}')
+    _names = list(getattr(_module, '__all__', []))
+    _space = getattr(_module, 'NAMESPACE', None)
+    if _space:
+        NAMESPACES.setdefault(_space, {}).update({n: getattr(_module, n) for n in _names})
+        _names = list(getattr(_module, 'TOP_LEVEL', []))
+    for _name in _names:
+        globals()[_name] = getattr(_module, _name)
+    __all__ += _names
+    _MODULE_CHAINED += list(getattr(_module, 'CHAINED', []))
+for _members in NAMESPACES.values():
+    add_snake_case_aliases(_members)
 
 _CHAINED = [
     'abs', 'acos', 'acosh', 'add', 'all', 'any', 'argMax', 'argMin', 'asin', 'asinh', 'atan',
     'atan2', 'atanh', 'batchNorm', 'broadcastTo', 'cast', 'ceil', 'clipByValue', 'concat', 'cos',
     'cosh', 'div', 'divNoNan', 'dot', 'elu', 'equal', 'erf', 'euclideanNorm', 'exp', 'expandDims',
-    'expm1', 'flatten', 'floor', 'floorDiv', 'gather', 'greater', 'greaterEqual', 'isFinite',
+    'expm1', 'floor', 'floorDiv', 'gather', 'greater', 'greaterEqual', 'isFinite',
     'isInf', 'isNaN', 'leakyRelu', 'less', 'lessEqual', 'log', 'log1p', 'logSigmoid', 'logSoftmax',
     'logSumExp', 'logicalAnd', 'logicalNot', 'logicalOr', 'logicalXor', 'matMul', 'max', 'maximum',
     'mean', 'min', 'minimum', 'mod', 'mul', 'neg', 'norm', 'notEqual', 'oneHot', 'onesLike', 'pad',
@@ -47,7 +55,7 @@ def _chain(fn):
 
 def _attach_methods() -> None:
     ns = globals()
-    for name in _CHAINED:
+    for name in _CHAINED + _MODULE_CHAINED:
         if name == 'concat':
             setattr(Tensor, name, lambda self, x, axis=0: concat([self] + (list(x) if isinstance(x, (list, tuple)) else [x]), axis))
         elif name == 'stack':
@@ -58,6 +66,7 @@ def _attach_methods() -> None:
             setattr(Tensor, name, _chain(ns[name]))
     extra = {
         'reshapeAs': lambda self, x: reshape(self, x.shape),
+        'flatten': lambda self: reshape(self, [-1]),
         'asType': lambda self, dtype: cast(self, dtype),
         'toFloat': lambda self: cast(self, 'float32'),
         'toInt': lambda self: cast(self, 'int32'),
@@ -73,7 +82,7 @@ def _attach_methods() -> None:
         setattr(Tensor, name, fn)
     # cast is a Tensor method in TF.js, and clone/print already exist on the class
     Tensor.cast = lambda self, dtype: cast(self, dtype)
-    add_class_snake_aliases(Tensor, _CHAINED + list(extra))
+    add_class_snake_aliases(Tensor, _CHAINED + _MODULE_CHAINED + list(extra))
     _attach_operators()
 
 

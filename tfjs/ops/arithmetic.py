@@ -7,6 +7,9 @@ import torch
 from ..errors import ValueError
 from ._dispatch import pair, raw, tensor_of, wrap
 
+__all__ = ['add', 'sub', 'mul', 'div', 'realDiv', 'floorDiv', 'divNoNan', 'mod', 'pow', 'maximum',
+           'minimum', 'squaredDifference', 'addN']
+
 
 def add(a, b):
     """a + b, element-wise with broadcasting.

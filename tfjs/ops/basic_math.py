@@ -7,6 +7,12 @@ import torch.nn.functional as F
 from ..errors import ValueError
 from ._dispatch import float_raw, pair, tensor_of, wrap
 
+__all__ = ['abs', 'neg', 'square', 'sign', 'relu', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt',
+           'reciprocal', 'sigmoid', 'tanh', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh',
+           'cosh', 'asinh', 'acosh', 'atanh', 'erf', 'floor', 'ceil', 'round', 'softplus',
+           'logSigmoid', 'selu', 'relu6', 'elu', 'isNaN', 'isInf', 'isFinite', 'step', 'leakyRelu',
+           'prelu', 'clipByValue', 'atan2']
+
 
 def _float_op(name, fn, doc):
     """A unary op computed in float32 (int32 and bool inputs are cast first)."""

@@ -12,6 +12,10 @@ from ..errors import ValueError
 from ..tensor import Tensor, convert_to_tensor, to_torch
 from ._dispatch import wrap
 
+__all__ = ['tensor', 'tensor1d', 'tensor2d', 'tensor3d', 'tensor4d', 'tensor5d', 'tensor6d',
+           'scalar', 'zeros', 'ones', 'fill', 'zerosLike', 'onesLike', 'range', 'linspace', 'eye',
+           'oneHot', 'clone', 'cast', 'TensorBuffer', 'buffer']
+
 
 def _check_shape(shape, where: str) -> list:
     if isinstance(shape, Tensor):

@@ -6,6 +6,9 @@ import torch
 from ..errors import ValueError
 from ._dispatch import pair, tensor_of, wrap
 
+__all__ = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd',
+           'logicalOr', 'logicalXor', 'logicalNot', 'where']
+
 
 def _compare(name, fn):
     def op(a, b):

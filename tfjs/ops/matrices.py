@@ -6,6 +6,8 @@ import torch
 from ..errors import ValueError
 from ._dispatch import pair, tensor_of, wrap
 
+__all__ = ['matMul', 'dot', 'outerProduct', 'transpose', 'norm', 'euclideanNorm']
+
 
 def matMul(a, b, transposeA: bool = False, transposeB: bool = False):
     """Matrix product of two tensors of rank >= 2 (batched over leading dims).

@@ -6,6 +6,8 @@ import torch
 from ..errors import ValueError
 from ._dispatch import check_axis, float_raw, wrap
 
+__all__ = ['softmax', 'logSoftmax', 'moments', 'batchNorm']
+
 
 def softmax(logits, dim: int = -1):
     """Softmax over `dim` (TF.js supports only the last dimension)."""

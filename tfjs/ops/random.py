@@ -8,6 +8,9 @@ from ..backend import device
 from ..errors import ValueError
 from ._dispatch import wrap
 
+__all__ = ['randomNormal', 'randomStandardNormal', 'truncatedNormal', 'randomUniform',
+           'randomUniformInt']
+
 
 def _generator(seed):
     if seed is None:

@@ -5,6 +5,8 @@ import torch
 
 from ._dispatch import check_axis, tensor_of, wrap
 
+__all__ = ['sum', 'mean', 'max', 'min', 'prod', 'argMax', 'argMin', 'all', 'any', 'logSumExp']
+
 
 def _reduce(name, x, axis, keepDims, fn, out_dtype=None):
     x = tensor_of(x, 'x', name)

@@ -11,6 +11,9 @@ from ..errors import ValueError
 from ..tensor import Tensor, cast_raw, upcast_type
 from ._dispatch import check_axis, tensor_of, wrap
 
+__all__ = ['reshape', 'expandDims', 'squeeze', 'concat', 'stack', 'unstack', 'slice',
+           'gather', 'tile', 'split', 'reverse', 'pad', 'broadcastTo']
+
 
 def _same(x, t):
     return wrap(t, x.dtype) if x.dtype != 'string' else Tensor._make(t, 'string')
