@@ -14,7 +14,7 @@ from ._dispatch import wrap
 
 __all__ = ['tensor', 'tensor1d', 'tensor2d', 'tensor3d', 'tensor4d', 'tensor5d', 'tensor6d',
            'scalar', 'zeros', 'ones', 'fill', 'zerosLike', 'onesLike', 'range', 'linspace', 'eye',
-           'oneHot', 'clone', 'cast', 'TensorBuffer', 'buffer']
+           'oneHot', 'clone', 'cast', 'TensorBuffer', 'buffer', 'diag', 'print']
 
 
 def _check_shape(shape, where: str) -> list:
@@ -80,11 +80,14 @@ def _ranked(rank: int, name: str):
             raise ValueError(f'{name}() requires a rank-{rank} tensor; got shape {out.shape}.')
         return out
     make.__name__ = name
+    nested = 1
+    for _ in builtins.range(rank):
+        nested = [nested]
     make.__doc__ = f"""Create a rank-{rank} tensor; as `tf.tensor` with a rank check.
 
     >>> import tfjs as tf
-    >>> tf.{name}({'[[1], [2]]' if rank == 2 else '[1, 2]' if rank == 1 else '3'}).rank
-    {rank if rank in (1, 2) else 0}
+    >>> tf.{name}({nested}).rank
+    {rank}
     """
     return make
 
@@ -284,3 +287,31 @@ def buffer(shape: Sequence[int], dtype: str = 'float32', values=None) -> TensorB
     """A `TensorBuffer` to fill with `set` and turn into a tensor with `toTensor`."""
     return TensorBuffer(shape, dtype, values)
 
+
+
+def diag(x) -> Tensor:
+    """A tensor with x's values on the diagonal: shape `x.shape + x.shape`.
+
+    >>> import tfjs as tf
+    >>> tf.diag(tf.tensor1d([1, 2])).arraySync()
+    [[1.0, 0.0], [0.0, 2.0]]
+    """
+    from ._convert import convert
+    x = convert(x, 'x', 'diag')
+    t = x._value()
+    flat = t.reshape(-1)
+    out = torch.diag_embed(flat.to(torch.uint8) if t.dtype == torch.bool else flat)
+    out = out.bool() if t.dtype == torch.bool else out
+    return wrap(out.reshape(list(t.shape) * 2), x.dtype)
+
+
+def print(x, verbose: bool = False) -> None:  # noqa: A001 - TF.js name
+    """Print a tensor exactly as TF.js's `tf.print(x, verbose)` does.
+
+    >>> import tfjs as tf
+    >>> tf.print(tf.tensor1d([1, 2]))
+    Tensor
+        [1, 2]
+    """
+    x = convert_to_tensor(x, 'x', 'print')
+    builtins.print(x.toString(verbose))

@@ -2,6 +2,9 @@
 (from torch's generator; TF.js's own seeded streams are not reproduced bit-for-bit)."""
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import torch
 
 from ..backend import device
@@ -9,15 +12,31 @@ from ..errors import ValueError
 from ._dispatch import wrap
 
 __all__ = ['randomNormal', 'randomStandardNormal', 'truncatedNormal', 'randomUniform',
-           'randomUniformInt']
+           'randomUniformInt', 'randomGamma', 'multinomial', 'rand']
+
+
+def _seed_int(seed) -> int:
+    """A 48-bit integer from a TF.js seed (a number or a string, as seedrandom accepts)."""
+    if isinstance(seed, str):
+        return int.from_bytes(hashlib.sha256(seed.encode('utf-8')).digest()[:6], 'little')
+    if isinstance(seed, float) and not seed.is_integer():
+        return int.from_bytes(hashlib.sha256(repr(seed).encode()).digest()[:6], 'little')
+    return int(seed) & 0xFFFFFFFFFFFF
 
 
 def _generator(seed):
     if seed is None:
         return None
     g = torch.Generator(device='cpu')
-    g.manual_seed(int(seed) & 0xFFFFFFFFFFFF)
+    g.manual_seed(_seed_int(seed))
     return g
+
+
+def _check_shape(shape) -> list:
+    shape = [int(d) for d in shape]
+    if any(d < 0 for d in shape):
+        raise ValueError(f'Tensor must have a shape comprised of non-negative integers, got {shape}')
+    return shape
 
 
 def _finish(t, dtype):
@@ -63,8 +82,91 @@ def randomUniform(shape, minval: float = 0, maxval: float = 1, dtype: str = 'flo
 
 
 def randomUniformInt(shape, minval: int, maxval: int, seed=None):
-    """Integers sampled uniformly from [minval, maxval)."""
-    t = torch.randint(int(minval), int(maxval), list(shape), generator=_generator(seed))
+    """Integers sampled uniformly from [minval, maxval).
+
+    (TF.js truncates `minval + u * (maxval - minval)` toward zero, which skews the distribution
+    when minval < 0; here every integer of the range is equally likely.)
+
+    >>> import tfjs as tf
+    >>> tf.randomUniformInt([3], 0, 5, 7).dtype
+    'int32'
+    """
+    shape = _check_shape(shape)
+    low, high = int(np.ceil(minval)), int(np.ceil(maxval))
+    if high <= low:   # an empty range: TF.js gives trunc(minval) everywhere
+        return wrap(torch.full(shape, int(minval), dtype=torch.int32, device=device()), 'int32')
+    t = torch.randint(low, high, shape, generator=_generator(seed))
     return wrap(t.to(torch.int32).to(device()), 'int32')
+
+
+def randomGamma(shape, alpha: float, beta: float = 1, dtype: str = 'float32', seed=None):
+    """Samples from a gamma distribution with shape `alpha` and rate `beta` (mean alpha / beta).
+
+    `beta` is the rate, as TF.js documents and TensorFlow does (TF.js 4.22's sampler multiplies
+    by beta instead, contradicting its documentation). int32 rounds to the nearest integer.
+
+    >>> import tfjs as tf
+    >>> tf.randomGamma([2, 2], 1, 1, 'float32', 3).shape
+    [2, 2]
+    """
+    shape = _check_shape(shape)
+    if beta is None:
+        beta = 1
+    if dtype is None:
+        dtype = 'float32'
+    if dtype not in ('float32', 'int32'):
+        raise ValueError(f'Unsupported data type {dtype}')
+    rng = np.random.default_rng(None if seed is None else _seed_int(seed))
+    values = rng.gamma(float(alpha), 1.0 / float(beta), size=shape)
+    if dtype == 'int32':
+        return wrap(torch.from_numpy(np.round(values).astype(np.int32)).to(device()), 'int32')
+    return wrap(torch.from_numpy(values.astype(np.float32)).to(device()), 'float32')
+
+
+def multinomial(logits, numSamples: int, seed=None, normalized: bool = False):
+    """Draw `numSamples` int32 outcome indices per row of 1-D or 2-D `logits` (or probabilities
+    when `normalized`).
+
+    >>> import tfjs as tf
+    >>> tf.multinomial(tf.tensor1d([0.0, 0.0]), 4, 1).shape
+    [4]
+    """
+    from ._convert import convert
+    x = convert(logits, 'logits', 'multinomial')
+    if x.size < 2:
+        raise ValueError(f'Error in multinomial: you need at least 2 outcomes, but got {x.size}.')
+    if x.rank > 2:
+        raise ValueError(f'Rank of probabilities must be 1 or 2, but is {x.rank}')
+    t = x._value().detach().to(torch.float64).cpu()
+    t2 = t.reshape(1, -1) if x.rank == 1 else t
+    probs = t2 if normalized else torch.softmax(t2, dim=-1)
+    probs = probs.clamp_min(0)
+    out = torch.multinomial(probs, int(numSamples), replacement=True, generator=_generator(seed))
+    out = out.to(torch.int32).to(device())
+    return wrap(out.reshape(-1) if x.rank == 1 else out, 'int32')
+
+
+def rand(shape, randFunction, dtype: str | None = None):
+    """A tensor filled by calling `randFunction()` once per element (TF.js's typed-array rules).
+
+    >>> import tfjs as tf
+    >>> tf.rand([2], lambda: 3).arraySync()
+    [3.0, 3.0]
+    """
+    shape = _check_shape(shape)
+    size = int(np.prod(shape, dtype=np.int64))
+    values = np.array([float(randFunction()) for _ in range(size)], dtype=np.float64)
+    if dtype is None or dtype == 'float32':
+        return wrap(torch.from_numpy(values.astype(np.float32).reshape(shape)).to(device()),
+                    'float32')
+    if dtype not in ('int32', 'bool'):
+        raise ValueError(f'Unknown data type {dtype}')
+    ints = np.where(np.isfinite(values), np.trunc(np.nan_to_num(values)), 0)
+    if dtype == 'int32':   # Int32Array: wrap modulo 2**32
+        arr = ((ints.astype(np.float64) % 2 ** 32 + 2 ** 32) % 2 ** 32).astype(np.uint64)
+        arr = arr.astype(np.uint32).view(np.int32)
+        return wrap(torch.from_numpy(arr.reshape(shape).copy()).to(device()), 'int32')
+    arr = ((ints % 256 + 256) % 256) != 0   # Uint8Array
+    return wrap(torch.from_numpy(arr.reshape(shape)).to(device()), 'bool')
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import builtins
+from typing import Sequence
 
 import numpy as np
 import torch
 
 from ..errors import ValueError
 from ..tensor import Tensor, cast_raw, upcast_type
+from ._convert import convert
 from ._dispatch import check_axis, tensor_of, wrap
 
 __all__ = ['reshape', 'expandDims', 'squeeze', 'concat', 'stack', 'unstack', 'slice',
@@ -50,7 +52,12 @@ def flatten(x):
 
 
 def expandDims(x, axis: int = 0):
-    """Insert a dimension of size 1 at `axis`."""
+    """Insert a dimension of size 1 at `axis`.
+
+    >>> import tfjs as tf
+    >>> tf.expandDims(tf.tensor1d([1, 2]), 1).shape
+    [2, 1]
+    """
     x = tensor_of(x, 'x', 'expandDims')
     t = x._value()
     if not -(t.ndim + 1) <= axis <= t.ndim:
@@ -61,7 +68,12 @@ def expandDims(x, axis: int = 0):
 
 
 def squeeze(x, axis=None):
-    """Remove dimensions of size 1 (all, or those in `axis`)."""
+    """Remove dimensions of size 1 (all, or those in `axis`).
+
+    >>> import tfjs as tf
+    >>> tf.squeeze(tf.zeros([1, 3, 1])).shape
+    [3]
+    """
     x = tensor_of(x, 'x', 'squeeze')
     t = x._value()
     if axis is None:
@@ -82,136 +94,266 @@ def _join_dtype(ts, op):
     return dtype, [cast_raw(t._value(), t.dtype, dtype) for t in ts]
 
 
-def concat(tensors, axis: int = 0):
-    """Join tensors along an existing axis."""
-    if not tensors:
-        raise ValueError('Cannot concatenate an empty list of tensors.')
-    ts = [tensor_of(t, f'tensors[{i}]', 'concat') for i, t in enumerate(tensors)]
+def _tensors(tensors, op: str) -> list:
+    if not isinstance(tensors, (list, tuple)):
+        raise ValueError(f'Argument tensors passed to {op} must be a `Tensor[]` or `TensorLike[]`.')
+    return [convert(t, f'tensors[{i}]', op, 'string_or_numeric') for i, t in enumerate(tensors)]
+
+
+def concat(tensors: Sequence, axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis (dtypes upcast as in TF.js).
+
+    >>> import tfjs as tf
+    >>> tf.concat([tf.tensor1d([1, 2]), tf.tensor1d([3])]).arraySync()
+    [1.0, 2.0, 3.0]
+    """
+    if isinstance(tensors, (list, tuple)) and not tensors:
+        raise ValueError('Pass at least one tensor to concat')
+    ts = _tensors(tensors, 'concat')
+    if ts[0].dtype == 'complex64' and any(t.dtype != 'complex64' for t in ts):
+        raise ValueError('Cannot concatenate complex64 tensors with a tensor of another dtype.')
+    if len(ts) == 1:
+        return ts[0].clone()
     rank = ts[0].rank
     if rank == 0:
         raise ValueError('Cannot concatenate scalar tensors; use tf.stack.')
     ax = check_axis(axis, rank)[0]
-    for t in ts[1:]:
+    for i, t in enumerate(ts[1:], 1):
         if t.rank != rank:
-            raise ValueError(f'Error in concat: rank of tensors must match, got {rank} and {t.rank}.')
+            raise ValueError(f'Error in concat{rank}D: rank of tensors[{i}] must be the same as the '
+                             f'rank of the rest ({rank})')
+        for d in builtins.range(rank):
+            if d != ax and t.shape[d] != ts[0].shape[d]:
+                raise ValueError(f'Error in concat{rank}D: Shape of tensors[{i}] ({t.shape}) does '
+                                 f'not match the shape of the rest ({ts[0].shape}) along the '
+                                 'non-concatenated axis.')
     dtype, raws = _join_dtype(ts, 'concat')
     if dtype == 'string':
         return Tensor._make(np.concatenate(raws, axis=ax), 'string')
     return wrap(torch.cat(raws, dim=ax), dtype)
 
 
-def stack(tensors, axis: int = 0):
-    """Join tensors of equal shape along a new axis."""
-    if not tensors:
-        raise ValueError('Cannot stack an empty list of tensors.')
-    ts = [tensor_of(t, f'tensors[{i}]', 'stack') for i, t in enumerate(tensors)]
+def stack(tensors: Sequence, axis: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new axis.
+
+    >>> import tfjs as tf
+    >>> tf.stack([tf.tensor1d([1, 2]), tf.tensor1d([3, 4])], 1).shape
+    [2, 2]
+    """
+    ts = _tensors(tensors, 'stack')
+    if not ts:
+        raise ValueError('Pass at least one tensor to tf.stack')
+    rank = ts[0].rank
+    if axis > rank:
+        raise ValueError('Axis must be <= rank of the tensor')
+    if not -(rank + 1) <= axis:
+        raise ValueError(f'Axis must be in the interval [{-(rank + 1)}, {rank}].')
     shape = ts[0].shape
     for t in ts[1:]:
         if t.shape != shape:
             raise ValueError(f'All tensors passed to stack must have matching shapes; got {shape} '
                              f'and {t.shape}.')
+        if t.dtype != ts[0].dtype:
+            raise ValueError('All tensors passed to stack must have matching dtypes')
     dtype, raws = _join_dtype(ts, 'stack')
+    ax = axis % (rank + 1)
     if dtype == 'string':
-        return Tensor._make(np.stack(raws, axis=axis), 'string')
-    return wrap(torch.stack(raws, dim=axis), dtype)
+        return Tensor._make(np.stack(raws, axis=ax), 'string')
+    return wrap(torch.stack(raws, dim=ax), dtype)
 
 
-def unstack(x, axis: int = 0):
-    """Split into a list of tensors along `axis`, removing that axis."""
-    x = tensor_of(x, 'x', 'unstack')
+def unstack(x, axis: int = 0) -> list:
+    """Split into a list of tensors along `axis`, removing that axis.
+
+    >>> import tfjs as tf
+    >>> len(tf.unstack(tf.zeros([3, 2])))
+    3
+    """
+    x = convert(x, 'x', 'unstack', 'string_or_numeric')
     t = x._value()
-    ax = check_axis(axis, t.ndim)[0]
+    if not -t.ndim <= axis < t.ndim:
+        raise ValueError(f'Axis = {axis} is not in [-{t.ndim}, {t.ndim})')
+    ax = axis % t.ndim
     if x.dtype == 'string':
-        return [Tensor._make(np.take(t, i, axis=ax), 'string') for i in range(t.shape[ax])]
+        return [Tensor._make(np.array(np.take(t, i, axis=ax), dtype=object), 'string')
+                for i in builtins.range(t.shape[ax])]
     return [wrap(s.clone(), x.dtype) for s in torch.unbind(t, dim=ax)]
 
 
-def slice(x, begin, size=None):  # noqa: A001 - TF.js name
-    """The sub-tensor starting at `begin` with `size` (-1 = to the end)."""
-    x = tensor_of(x, 'x', 'slice')
-    t = x._value()
-    rank = t.ndim
-    begin = [begin] if isinstance(begin, int) else list(begin)
-    begin = begin + [0] * (rank - len(begin))
+def parse_slice_params(shape, begin, size):
+    """TF.js's `parseSliceParams` plus `assertParamsValid`: explicit begin and size lists."""
+    rank = len(shape)
+    begin = [int(begin)] + [0] * (rank - 1) if isinstance(begin, (int, float)) else \
+        [int(b) for b in begin] + [0] * (rank - len(begin))
+    for b in begin:
+        if b == -1:
+            raise ValueError('slice() does not support negative begin indexing.')
     if size is None:
         size = [-1] * rank
-    size = [size] if isinstance(size, int) else list(size)
-    size = size + [-1] * (rank - len(size))
-    index = []
-    for dim, (b, s) in enumerate(zip(begin, size)):
-        end = t.shape[dim] if s == -1 else b + s
-        if b < 0 or end > t.shape[dim] or end < b:
-            raise ValueError(f'Error in slice{rank}D: begin {begin} and size {size} are out of the '
-                             f'bounds of shape {list(t.shape)}.')
-        index.append(builtins.slice(b, end))
-    return _same(x, t[tuple(index)].copy() if x.dtype == 'string' else t[tuple(index)].clone())
+    elif isinstance(size, (int, float)):
+        size = [int(size)] + [-1] * (rank - 1)
+    else:
+        size = [int(s) for s in size] + [-1] * (rank - len(size))
+    out = []
+    for i, d in enumerate(size):
+        if d < -1:
+            raise ValueError(f'Negative size values should be exactly -1 but got {d} for the '
+                             f'slice() size at index {i}.')
+        out.append(d if d >= 0 else shape[i] - begin[i])
+    if len(begin) != rank or len(out) != rank:
+        raise ValueError(f'Error in slice{rank}D: Length of begin {begin} must match the rank of '
+                         f'the array ({rank}).')
+    for i in builtins.range(rank):
+        if begin[i] + out[i] > shape[i]:
+            raise ValueError(f'Error in slice{rank}D: begin[{i}] + size[{i}] ({begin[i] + out[i]}) '
+                             f'would overflow input.shape[{i}] ({shape[i]})')
+        if begin[i] < 0 or out[i] < 0:
+            raise ValueError(f'Error in slice{rank}D: begin {begin} and size {out} are out of the '
+                             f'bounds of shape {list(shape)}.')
+    return begin, out
 
 
-def gather(x, indices, axis: int = 0, batchDims: int = 0):
-    """Gather slices along `axis` at int32 `indices`."""
-    x = tensor_of(x, 'x', 'gather')
-    idx = tensor_of(indices, 'indices', 'gather')
+def slice(x, begin, size=None) -> Tensor:  # noqa: A001 - TF.js name
+    """The sub-tensor starting at `begin` with `size` (-1 = to the end).
+
+    >>> import tfjs as tf
+    >>> tf.slice(tf.tensor1d([1, 2, 3, 4]), 1, 2).arraySync()
+    [2.0, 3.0]
+    """
+    x = convert(x, 'x', 'slice', 'string_or_numeric')
+    t = x._value()
+    if t.ndim == 0:
+        raise ValueError('Slicing scalar is not possible')
+    begin, size = parse_slice_params(list(t.shape), begin, size)
+    index = tuple(builtins.slice(b, b + s) for b, s in zip(begin, size))
+    return _same(x, t[index].copy() if x.dtype == 'string' else t[index].clone())
+
+
+def gather(x, indices, axis: int = 0, batchDims: int = 0) -> Tensor:
+    """Gather slices along `axis` at int32 `indices` (the first `batchDims` dims are batch dims).
+
+    >>> import tfjs as tf
+    >>> tf.gather(tf.tensor1d([1, 2, 3]), tf.tensor1d([2, 0], 'int32')).arraySync()
+    [3.0, 1.0]
+    """
+    x = convert(x, 'x', 'gather')
+    idx = convert(indices, 'indices', 'gather', 'int32')
     t, i = x._value(), idx._value().long()
     ax = check_axis(axis, t.ndim)[0]
-    if batchDims:
-        raise NotImplementedError('tf.gather with batchDims is not implemented yet.')
-    if i.numel() and (int(i.min()) < 0 or int(i.max()) >= t.shape[ax]):
-        raise ValueError(f'GatherV2: the index value {int(i.max())} is not in [0, {t.shape[ax] - 1}].')
-    out = torch.index_select(t, ax, i.reshape(-1))
-    shape = list(t.shape[:ax]) + list(i.shape) + list(t.shape[ax + 1:])
-    return wrap(out.reshape(shape), x.dtype)
+    if batchDims < 0:
+        batchDims += i.ndim
+    if batchDims > ax:
+        raise ValueError(f'batchDims ({batchDims}) must be less than or equal to axis ({ax}).')
+    if batchDims > i.ndim:
+        raise ValueError(f'batchDims ({batchDims}) must be less than or equal to rank(indices) '
+                         f'({i.ndim}).')
+    for d in builtins.range(batchDims):
+        if t.shape[d] != i.shape[d]:
+            raise ValueError(f'x.shape[{d}]: {t.shape[d]} should be equal to indices.shape[{d}]: '
+                             f'{i.shape[d]}.')
+    n = t.shape[ax]
+    if i.numel() and (int(i.min()) < 0 or int(i.max()) >= n):
+        bad = int(i.min()) if int(i.min()) < 0 else int(i.max())
+        raise ValueError(f'GatherV2: the index value {bad} is not in [0, {n - 1}]')
+    bshape, ishape = list(t.shape[:batchDims]), list(i.shape[batchDims:])
+    outer, inner = list(t.shape[batchDims:ax]), list(t.shape[ax + 1:])
+    b, m, k, r = (int(np.prod(s, dtype=np.int64)) for s in (bshape, outer, ishape, inner))
+    xr = t.reshape(b, m, n, r)
+    ir = i.reshape(b, 1, k, 1).expand(b, m, k, r)
+    out = torch.gather(xr, 2, ir) if t.numel() else xr.new_zeros((b, m, k, r))
+    return wrap(out.reshape(bshape + outer + ishape + inner), x.dtype)
 
 
-def tile(x, reps):
-    """Repeat the tensor `reps[i]` times along dimension i."""
-    x = tensor_of(x, 'x', 'tile')
+def tile(x, reps: Sequence[int]) -> Tensor:
+    """Repeat the tensor `reps[i]` times along dimension i.
+
+    >>> import tfjs as tf
+    >>> tf.tile(tf.tensor1d([1, 2]), [2]).arraySync()
+    [1.0, 2.0, 1.0, 2.0]
+    """
+    x = convert(x, 'x', 'tile', 'string_or_numeric')
     t = x._value()
     if len(reps) != t.ndim:
-        raise ValueError(f'Error in tile: the length of reps ({len(reps)}) must match the rank of x '
-                         f'({t.ndim}).')
+        raise ValueError(f'Error in transpose: rank of input {t.ndim} must match length of reps '
+                         f'{list(reps)}.')
+    if t.ndim == 0:
+        return x.clone()
     return _same(x, np.tile(t, reps) if x.dtype == 'string' else t.repeat(*reps))
 
 
-def split(x, numOrSizeSplits, axis: int = 0):
-    """Split into `numOrSizeSplits` equal parts, or parts of the given sizes."""
-    x = tensor_of(x, 'x', 'split')
+def split(x, numOrSizeSplits, axis: int = 0) -> list:
+    """Split into `numOrSizeSplits` equal parts, or parts of the given sizes (one may be -1).
+
+    >>> import tfjs as tf
+    >>> [p.shape for p in tf.split(tf.zeros([4, 2]), [1, -1])]
+    [[1, 2], [3, 2]]
+    """
+    x = convert(x, 'x', 'split')
     t = x._value()
     ax = check_axis(axis, t.ndim)[0]
-    if isinstance(numOrSizeSplits, int):
+    if isinstance(numOrSizeSplits, (int, float)):
         if t.shape[ax] % numOrSizeSplits:
             raise ValueError('Number of splits must evenly divide the axis.')
-        sizes = [t.shape[ax] // numOrSizeSplits] * numOrSizeSplits
+        sizes = [t.shape[ax] // int(numOrSizeSplits)] * int(numOrSizeSplits)
     else:
-        sizes = list(numOrSizeSplits)
+        sizes = [int(s) for s in numOrSizeSplits]
+        if sizes.count(-1) > 1:
+            raise ValueError('There should be only one negative value in split array.')
         if -1 in sizes:
-            sizes[sizes.index(-1)] = t.shape[ax] - (sum(sizes) + 1)
-        if sum(sizes) != t.shape[ax]:
+            sizes[sizes.index(-1)] = t.shape[ax] - builtins.sum(s for s in sizes if s > 0)
+        if builtins.sum(sizes) != t.shape[ax] or builtins.min(sizes) < 0:
             raise ValueError('The sum of sizes must match the size of the axis dimension.')
     return [wrap(p.clone(), x.dtype) for p in torch.split(t, sizes, dim=ax)]
 
 
-def reverse(x, axis=None):
-    """Reverse along the given axes (all when None)."""
-    x = tensor_of(x, 'x', 'reverse')
+def reverse(x, axis=None) -> Tensor:
+    """Reverse along the given axes (all when None).
+
+    >>> import tfjs as tf
+    >>> tf.reverse(tf.tensor1d([1, 2, 3])).arraySync()
+    [3.0, 2.0, 1.0]
+    """
+    x = convert(x, 'x', 'reverse')
     t = x._value()
     axes = check_axis(axis, t.ndim)
-    return wrap(torch.flip(t, axes) if axes else t.clone(), x.dtype)
+    return wrap(torch.flip(t, axes) if axes and t.ndim else t.clone(), x.dtype)
 
 
-def pad(x, paddings, constantValue: float = 0):
-    """Pad with a constant; `paddings[i] = [before, after]` for dimension i."""
-    x = tensor_of(x, 'x', 'pad')
+def pad(x, paddings: Sequence[Sequence[int]], constantValue: float = 0) -> Tensor:
+    """Pad with a constant; `paddings[i] = [before, after]` for dimension i.
+
+    >>> import tfjs as tf
+    >>> tf.pad(tf.tensor1d([1, 2]), [[1, 2]]).arraySync()
+    [0.0, 1.0, 2.0, 0.0, 0.0]
+    """
+    x = convert(x, 'x', 'pad')
     t = x._value()
+    if t.ndim == 0:
+        raise ValueError('pad(scalar) is not defined. Pass non-scalar to pad')
     if len(paddings) != t.ndim:
         raise ValueError('Error in pad: paddings must have one [before, after] pair per dimension.')
     flat = []
     for before, after in reversed([list(p) for p in paddings]):
+        if before < 0 or after < 0:
+            raise ValueError('Error in pad: paddings must be non-negative.')
         flat += [int(before), int(after)]
-    return wrap(torch.nn.functional.pad(t, flat, value=constantValue), x.dtype)
+    value = constantValue
+    if x.dtype == 'int32':
+        value = int(constantValue) if np.isfinite(constantValue) else 0
+    elif x.dtype == 'bool':
+        value = bool(constantValue)
+    if t.dtype == torch.bool:
+        return wrap(torch.nn.functional.pad(t.to(torch.uint8), flat, value=int(value)).bool(), 'bool')
+    return wrap(torch.nn.functional.pad(t, flat, value=value), x.dtype)
 
 
 def broadcastTo(x, shape):
-    """Broadcast to `shape` (NumPy rules)."""
+    """Broadcast to `shape` (NumPy rules).
+
+    >>> import tfjs as tf
+    >>> tf.broadcastTo(tf.tensor1d([1, 2]), [2, 2]).shape
+    [2, 2]
+    """
     x = tensor_of(x, 'x', 'broadcastTo')
     t = x._value()
     try:
