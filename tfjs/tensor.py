@@ -38,6 +38,10 @@ _UPCAST = {
                   'complex64': 'complex64'},
 }
 _ids = itertools.count()
+_next_id = next
+_new = object.__new__
+_register = ENGINE.register
+_unregister = ENGINE.unregister
 
 
 def upcast_type(a: str, b: str) -> str:
@@ -63,24 +67,25 @@ class Tensor(SnakeCaseAliases):
     # ------------------------------------------------------------------ construction
     @classmethod
     def _make(cls, t, dtype: str | None = None) -> 'Tensor':
-        """Wrap a torch tensor (or a NumPy object array for strings) without copying."""
-        x = object.__new__(cls)
+        """Wrap a torch tensor (or a NumPy object array for strings) without copying.
+
+        This runs once per op call, so it is kept lean (module-level bindings, no properties)."""
+        x = _new(cls)
         x._t = t
         if dtype is None:
             dtype = from_torch_dtype(t.dtype)
         x.dtype = dtype
-        x.id = next(_ids)
+        x.id = _next_id(_ids)
         x._kept = False
         x.kerasMask = None
-        nbytes = t.numel() * _ITEMSIZE[dtype] if dtype != 'string' else _string_bytes(t)
-        x._nbytes = nbytes
-        ENGINE.register(x, nbytes)
+        x._nbytes = nbytes = t.numel() * _ITEMSIZE[dtype] if dtype != 'string' else _string_bytes(t)
+        _register(x, nbytes)
         return x
 
     def __del__(self):
         try:
             if self._t is not None:
-                ENGINE.unregister(self._nbytes)
+                _unregister(self._nbytes)
         except AttributeError:   # construction failed half-way
             pass
 

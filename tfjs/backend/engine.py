@@ -33,17 +33,27 @@ class Engine:
             return local.scopes
 
     def register(self, tensor, nbytes: int) -> None:
-        with self._lock:
+        # hot path (every op result): the lock's own acquire/release rather than `with`, and
+        # this thread's scope stack read without creating it
+        lock = self._lock
+        lock.acquire()
+        try:
             self.num_tensors += 1
             self.num_bytes += nbytes
-        scopes = self.scopes
+        finally:
+            lock.release()
+        scopes = self._local.__dict__.get('scopes')
         if scopes and not tensor._is_variable:
             scopes[-1].append(tensor)
 
     def unregister(self, nbytes: int) -> None:
-        with self._lock:
+        lock = self._lock
+        lock.acquire()
+        try:
             self.num_tensors -= 1
             self.num_bytes -= nbytes
+        finally:
+            lock.release()
 
     # scopes -----------------------------------------------------------------------------
     def start_scope(self) -> None:

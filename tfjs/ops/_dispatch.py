@@ -1,5 +1,11 @@
-"""Shared helpers for op kernels: turning arguments into torch tensors with TF.js dtype rules."""
+"""Shared helpers for op kernels: turning arguments into torch tensors with TF.js dtype rules.
+
+Hot path notes: these helpers run on every op call, so they check `type(x) is Tensor` first
+(the common case) and avoid repeated attribute and global lookups.
+"""
 from __future__ import annotations
+
+import builtins
 
 import torch
 
@@ -9,6 +15,8 @@ from ..tensor import Tensor, cast_raw, convert_to_tensor, to_torch, upcast_type
 
 wrap = Tensor._make
 FLOAT = torch.float32
+_FLOAT64 = torch.float64
+_INT32 = torch.int32
 
 
 def raw(x, name: str = 'x', op: str = 'op'):
@@ -27,10 +35,59 @@ def tensor_of(x, name: str = 'x', op: str = 'op') -> Tensor:
     return x if isinstance(x, Tensor) else convert_to_tensor(x, name, op)
 
 
+def numeric(x, name: str = 'x', op: str = 'op') -> Tensor:
+    """TF.js's `convertToTensor(x, name, op, 'numeric')`: any dtype but string."""
+    x = x if isinstance(x, Tensor) else convert_to_tensor(x, name, op)
+    if x.dtype == 'string':
+        raise ValueError(f"Argument '{name}' passed to '{op}' must be numeric tensor, but got "
+                         'string tensor')
+    x._value()
+    return x
+
+
+def float32(x, name: str = 'x', op: str = 'op'):
+    """TF.js's `convertToTensor(x, name, op, 'float32')`: a Tensor must already be float32
+    (TF.js raises for int32 and bool tensors; cast them first); TensorLike becomes float32.
+    Returns the torch tensor."""
+    if isinstance(x, Tensor):
+        if x.dtype != 'float32':
+            raise ValueError(f"Argument '{name}' passed to '{op}' must be float32 tensor, but got "
+                             f'{x.dtype} tensor')
+        return x._value()
+    return convert_to_tensor(x, name, op, 'float32')._t
+
+
+def store(t, dtype: str):
+    """A float result stored in a TF.js typed array of `dtype`: float32 rounds; int32 truncates
+    toward zero with NaN/Infinity -> 0 and wraps modulo 2**32 (JS ToInt32); bool keeps
+    ToUint8(v) != 0, as TF.js's CPU kernels do when an op keeps an int32 or bool dtype."""
+    if dtype == 'float32':
+        return t if t.dtype == FLOAT else t.to(FLOAT)
+    if t.dtype in (_INT32, torch.bool, torch.int64):
+        return t.to(_INT32) if dtype == 'int32' else t != 0
+    v = torch.trunc(t.to(_FLOAT64))
+    v = torch.where(torch.isfinite(v), v, torch.zeros((), dtype=_FLOAT64, device=v.device))
+    if dtype == 'bool':
+        return torch.remainder(v, 256) != 0
+    v = torch.remainder(v, 4294967296.0)
+    return torch.where(v >= 2147483648.0, v - 4294967296.0, v).to(_INT32)
+
+
 def pair(a, b, op: str):
     """Both operands as torch tensors of their upcast TF.js dtype, plus that dtype."""
-    ta, da = _operand(a)
-    tb, db = _operand(b)
+    if type(a) is Tensor and type(b) is Tensor:      # fast path: two plain tensors
+        da, db = a.dtype, b.dtype
+        ta, tb = a._t, b._t
+        if ta is None or tb is None:
+            a._value(), b._value()
+        if da == db:
+            if da == 'string':
+                raise ValueError(f"Argument 'a' passed to '{op}' must be numeric tensor, but got "
+                                 'string tensor')
+            return ta, tb, da
+    else:
+        ta, da = _operand(a, 'a', op)
+        tb, db = _operand(b, 'b', op)
     if da != db:
         d = upcast_type(da, db)
         if da != d:
@@ -39,17 +96,21 @@ def pair(a, b, op: str):
             tb = cast_raw(tb, db, d)
         return ta, tb, d
     if da == 'string':
-        raise ValueError(f'{op} does not support string tensors.')
+        raise ValueError(f"Argument 'a' passed to '{op}' must be numeric tensor, but got string "
+                         'tensor')
     return ta, tb, da
 
 
-def _operand(x):
+def _operand(x, name='x', op='op'):
     if isinstance(x, Tensor):
         return x._value(), x.dtype
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return torch.tensor(float(x), dtype=FLOAT, device=device()), 'float32'
-    t, d = to_torch(x)
-    return t, d
+    try:
+        return to_torch(x)
+    except (TypeError, builtins.ValueError) as exc:
+        raise ValueError(f"Argument '{name}' passed to '{op}' must be a Tensor or TensorLike, but "
+                         f'got {type(x).__name__}: {exc}') from None
 
 
 def float_raw(x, name='x', op='op'):
@@ -75,4 +136,20 @@ def check_axis(axis, rank: int):
             raise ValueError(f'All values in axis param must be in range [-{rank}, {rank}) but got '
                              f'axis {axis}.')
         out.append(a % rank if rank else 0)
+    return tuple(out)
+
+
+def parse_axis(axis, rank: int) -> tuple:
+    """TF.js's `parseAxisParam` exactly: None -> all axes; every axis in [-rank, rank) (so a
+    scalar accepts no explicit axis); negative axes wrap."""
+    if axis is None:
+        return tuple(range(rank))
+    axes = [axis] if isinstance(axis, (int, float)) else list(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -rank <= a < rank:
+            raise ValueError(f'All values in axis param must be in range [-{rank}, {rank}) but got '
+                             f'axis {axis}')
+        out.append(a % rank)
     return tuple(out)
