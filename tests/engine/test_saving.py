@@ -82,8 +82,6 @@ def test_failed_save_keeps_the_previous_model(tmp_path):
     model, xs, _ = trained_model()
     model.save(f'file://{tmp_path}/m')
     before = sorted(os.listdir(tmp_path / 'm'))
-
-
     bad = tf.sequential({'layers': [tf.layers.dense({'units': 1, 'inputShape': [1]})]})
     bad.userDefinedMetadata = {'x': object()}      # not JSON: save fails before writing
     with pytest.raises(Exception):
