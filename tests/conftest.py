@@ -7,7 +7,8 @@ import sys
 import pytest
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-for _path in (os.path.join(_HERE, "parity"), os.path.join(_HERE, "ops")):
+for _path in (os.path.join(_HERE, "parity"), os.path.join(_HERE, "ops"),
+              os.path.join(_HERE, "layers")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 

@@ -1,6 +1,9 @@
 """`tf.layers`: layer factories (`tf.layers.dense({...})`) and the `Layer` base class.
 
 Every factory takes a TF.js config dict and/or keyword arguments (camelCase or snake_case).
+Factories are discovered from this package's modules: each module lists its
+`FACTORIES = {'factoryName': (LayerClass, "example config"), ...}` (every class there is also
+registered for deserialization) and may list extra public names (base classes) in `EXPORTS`.
 
 >>> import tfjs as tf
 >>> tf.layers.dense({'units': 1, 'inputShape': [1]}).units
@@ -10,13 +13,13 @@ Every factory takes a TF.js config dict and/or keyword arguments (camelCase or s
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from .._naming import add_snake_case_aliases
 from ..engine.input_layer import InputLayer, input
 from ..engine.topology import InputSpec, Layer
 from ..serialization.registry import register_builtin
-from .core import Activation, Dense, Dropout, Flatten, Reshape
-from .merge import Add, Average, Concatenate, Maximum, Minimum, Multiply
-from .normalization import BatchNormalization
 
 register_builtin(InputLayer)
 
@@ -35,18 +38,23 @@ def _factory(cls, name: str, example: str):
     return make
 
 
-dense = _factory(Dense, 'dense', "{'units': 4}")
-flatten = _factory(Flatten, 'flatten', '')
-activation = _factory(Activation, 'activation', "{'activation': 'relu'}")
-dropout = _factory(Dropout, 'dropout', "{'rate': 0.5}")
-reshape = _factory(Reshape, 'reshape', "{'targetShape': [2, 2]}")
-batchNormalization = _factory(BatchNormalization, 'batchNormalization', "{'axis': -1}")
 inputLayer = _factory(InputLayer, 'inputLayer', "{'inputShape': [3]}")
-add = _factory(Add, 'add', '')
-multiply = _factory(Multiply, 'multiply', '')
-average = _factory(Average, 'average', '')
-maximum = _factory(Maximum, 'maximum', '')
-minimum = _factory(Minimum, 'minimum', '')
-concatenate = _factory(Concatenate, 'concatenate', "{'axis': -1}")
 
+
+def _discover() -> None:
+    namespace = globals()
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith('_'):
+            continue
+        module = importlib.import_module(f'{__name__}.{info.name}')
+        for name, (cls, example) in getattr(module, 'FACTORIES', {}).items():
+            if name in namespace:
+                raise RuntimeError(f'tf.layers.{name} is defined twice (again in {module.__name__})')
+            register_builtin(cls)
+            namespace[name] = _factory(cls, name, example)
+        for name in getattr(module, 'EXPORTS', ()):
+            namespace[name] = getattr(module, name)
+
+
+_discover()
 add_snake_case_aliases(globals())

@@ -15,7 +15,6 @@ from ..engine.topology import InputSpec, Layer
 from ..errors import NotImplementedError, ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
-from ..serialization.registry import register_builtin
 from ..tensor import Tensor
 
 
@@ -242,7 +241,11 @@ class Dropout(TorchLayer):
         return x if out is x._t else Tensor._make(out, x.dtype)
 
     def getConfig(self) -> dict:
-        config = {'rate': self.rate, 'noiseShape': self.noiseShape, 'seed': self.seed}
+        config = {'rate': self.rate}
+        if self.noiseShape is not None:       # TF.js leaves unset keys undefined (not saved)
+            config['noiseShape'] = self.noiseShape
+        if self.seed is not None:
+            config['seed'] = self.seed
         config.update(super().getConfig())
         return config
 
@@ -300,5 +303,10 @@ class Reshape(TorchLayer):
         return config
 
 
-for _cls in (Dense, Flatten, Activation, Dropout, Reshape):
-    register_builtin(_cls)
+FACTORIES = {
+    'dense': (Dense, "{'units': 4}"),
+    'flatten': (Flatten, ''),
+    'activation': (Activation, "{'activation': 'relu'}"),
+    'dropout': (Dropout, "{'rate': 0.5}"),
+    'reshape': (Reshape, "{'targetShape': [2, 2]}"),
+}

@@ -7,7 +7,6 @@ import torch
 
 from ..engine.topology import Layer
 from ..errors import ValueError
-from ..serialization.registry import register_builtin
 from ..tensor import Tensor
 
 
@@ -181,5 +180,11 @@ class Concatenate(Merge):
         return config
 
 
-for _cls in (Add, Multiply, Average, Maximum, Minimum, Concatenate):
-    register_builtin(_cls)
+FACTORIES = {
+    'add': (Add, ''),
+    'multiply': (Multiply, ''),
+    'average': (Average, ''),
+    'maximum': (Maximum, ''),
+    'minimum': (Minimum, ''),
+    'concatenate': (Concatenate, "{'axis': -1}"),
+}

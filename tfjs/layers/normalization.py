@@ -8,7 +8,6 @@ from ..engine.topology import InputSpec
 from ..errors import NotImplementedError, ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
-from ..serialization.registry import register_builtin
 from .core import TorchLayer, one_shape
 
 
@@ -112,4 +111,4 @@ class BatchNormalization(TorchLayer):
         return config
 
 
-register_builtin(BatchNormalization)
+FACTORIES = {'batchNormalization': (BatchNormalization, "{'axis': -1}")}
