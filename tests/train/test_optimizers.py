@@ -193,9 +193,12 @@ def test_deserialize_keras_configs():
 def test_deserialize_errors():
     with pytest.raises(TfjsNotImplementedError, match='amsgrad'):
         train.deserialize_optimizer({'class_name': 'Adam', 'config': {'amsgrad': True}})
-    with pytest.raises(TfjsNotImplementedError, match='schedule'):
+    with pytest.raises(TfjsValueError, match='ExponentialDecay needs "initialLearningRate"'):
         train.deserialize_optimizer({'class_name': 'Adam', 'config': {'learning_rate': {
             'class_name': 'ExponentialDecay', 'config': {}}}})
+    with pytest.raises(TfjsValueError, match='Unknown learning rate schedule: MySchedule'):
+        train.deserialize_optimizer({'class_name': 'Adam', 'config': {'learning_rate': {
+            'class_name': 'MySchedule', 'config': {}}}})
     with pytest.raises(TfjsValueError, match='Unknown optimizer: Nadam'):
         train.deserialize_optimizer({'class_name': 'Nadam', 'config': {}})
     with pytest.raises(TfjsValueError, match='"beta3"'):

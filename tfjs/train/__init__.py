@@ -9,6 +9,12 @@ Every factory takes TF.js's positional arguments, or a config dict, or keyword a
 {'learningRate': 0.2}
 >>> tf.train.adam(learning_rate=0.01, beta_1=0.8).getConfig()['beta1']
 0.8
+
+Beyond TF.js, as in Keras: `clipnorm`, `clipvalue` or `globalClipnorm` on any optimizer, and a
+learning-rate schedule (`tf.train.schedules`) in place of the learning rate:
+
+>>> tf.train.sgd(0.1, clipnorm=1.0).getConfig()
+{'learningRate': 0.1, 'clipnorm': 1.0}
 """
 from __future__ import annotations
 
@@ -23,7 +29,9 @@ from .adam import AdamOptimizer
 from .adamax import AdamaxOptimizer
 from .momentum import MomentumOptimizer
 from .optimizer import EPSILON, Optimizer, build
+from . import schedules
 from .rmsprop import RMSPropOptimizer
+from .schedules import LearningRateSchedule
 from .sgd import SGDOptimizer
 
 Num = float   # type alias used in the signatures below
@@ -175,7 +183,7 @@ def deserializeOptimizer(config: Config, customObjects: Mapping[str, type] | Non
     return cls.fromConfig(config.get('config') or {})
 
 
-__all__ = ['sgd', 'momentum', 'rmsprop', 'adam', 'adadelta', 'adamax', 'adagrad', 'Optimizer',
+__all__ = ['schedules', 'LearningRateSchedule', 'sgd', 'momentum', 'rmsprop', 'adam', 'adadelta', 'adamax', 'adagrad', 'Optimizer',
            'SGDOptimizer', 'MomentumOptimizer', 'RMSPropOptimizer', 'AdamOptimizer',
            'AdadeltaOptimizer', 'AdamaxOptimizer', 'AdagradOptimizer', 'getOptimizer',
            'deserializeOptimizer', 'get_optimizer', 'deserialize_optimizer']

@@ -2,7 +2,9 @@
 
 Per variable, with `c = -learningRate` and `m = momentum` (float32 scalars):
 `acc <- m*acc + g`, then `w <- c*acc + w`, or with Nesterov `w <- c*(g + acc*m) + w`.
-Slot: `<var>/momentum`. Unlike TF.js (whose `setMomentum` changes only the reported config),
+Slot: `<var>/momentum`. With a learning-rate schedule (a Keras feature) the update is Keras's
+SGD instead, `v <- m*v - lr*g; w <- w + v` (Nesterov: `w <- w + m*v - lr*g`), which differs from
+TF.js's form once the rate changes; the slot then holds Keras's `v`. Unlike TF.js (whose `setMomentum` changes only the reported config),
 `setMomentum(x)` and assigning `momentum` take effect on the next step.
 """
 from __future__ import annotations
@@ -35,6 +37,9 @@ class MomentumOptimizer(SGDOptimizer):
         if not params:
             return
         accs, m, c = slots['momentum'], f32(self.momentum), self._c
+        if self._schedule is not None:
+            self._keras_step(params, grads, accs, m, c)
+            return
         torch._foreach_mul_(accs, m)                   # add(mul(m, acc), g)
         torch._foreach_add_(accs, grads)
         if self.useNesterov:
@@ -44,3 +49,15 @@ class MomentumOptimizer(SGDOptimizer):
         else:
             update = torch._foreach_mul(accs, c)
         torch._foreach_add_(params, update)
+
+    def _keras_step(self, params, grads, vs, m, c):
+        """Keras 3's SGD momentum step (`c` = -learningRate)."""
+        torch._foreach_mul_(vs, m)                     # v = m*v - lr*g
+        scaled = torch._foreach_mul(grads, c)
+        torch._foreach_add_(vs, scaled)
+        if self.useNesterov:
+            update = torch._foreach_mul(vs, m)         # w += m*v - lr*g
+            torch._foreach_add_(update, scaled)
+            torch._foreach_add_(params, update)
+        else:
+            torch._foreach_add_(params, vs)

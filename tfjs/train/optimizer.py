@@ -46,8 +46,10 @@ REQUIRED = object()   # marks a constructor parameter without a default
 # training differently.
 _KERAS_BOOKKEEPING = {'name', 'jitCompile', 'isLegacyOptimizer', 'emaMomentum',
                       'emaOverwriteFrequency', 'module', 'registeredName'}
-_KERAS_FEATURES = {'clipnorm', 'clipvalue', 'globalClipnorm', 'weightDecay', 'useEma', 'amsgrad',
-                   'lossScaleFactor', 'gradientAccumulationSteps', 'decay'}
+_KERAS_FEATURES = {'weightDecay', 'useEma', 'amsgrad', 'lossScaleFactor',
+                   'gradientAccumulationSteps', 'decay'}
+# Keras options beyond TF.js that every optimizer here supports (see `Optimizer._clip`).
+CLIP_OPTIONS = ('clipnorm', 'clipvalue', 'globalClipnorm')
 
 
 def sqrt_(tensors: list) -> None:
@@ -86,6 +88,10 @@ class Optimizer(SnakeCaseAliases, Serializable):
 
     def __init__(self):
         self._iterations: int | None = None
+        self.clipnorm: float | None = None
+        self.clipvalue: float | None = None
+        self.globalClipnorm: float | None = None
+        self._schedule = None          # a LearningRateSchedule driving learningRate, if any
         self._slots: dict = {s: [] for s in self._slot_names()}   # suffix -> [(name, Variable)]
         self._vars = weakref.WeakValueDictionary()                 # name -> Variable
         self._disposed = False
@@ -172,8 +178,45 @@ class Optimizer(SnakeCaseAliases, Serializable):
             for suffix, lst in slot_lists.items():
                 lst.append(self._slots[suffix][i][1]._value())
         with torch.no_grad():
+            if self._schedule is not None:
+                self.learningRate = self._schedule(self.iterations)
+            if grads and (self.clipnorm or self.clipvalue or self.globalClipnorm):
+                grads = self._clip(grads)
             self._step(params, grads, slot_lists)
         self._iterations = self.iterations + 1
+
+    def _clip(self, grads: list) -> list:
+        """Keras's gradient clipping (beyond TF.js): per-tensor norm, global norm, value."""
+        grads = [g.clone() for g in grads]
+        if self.clipnorm:
+            c = float(self.clipnorm)
+            norms = torch._foreach_norm(grads)
+            scales = [c / torch.clamp(n, min=c) for n in norms]
+            torch._foreach_mul_(grads, scales)
+        if self.globalClipnorm:
+            c = float(self.globalClipnorm)
+            total = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+            torch._foreach_mul_(grads, c / torch.clamp(total, min=c))
+        if self.clipvalue:
+            v = float(self.clipvalue)
+            torch._foreach_clamp_min_(grads, -v)
+            torch._foreach_clamp_max_(grads, v)
+        return grads
+
+    def _set_extras(self, schedule, clipping: Mapping[str, Any]) -> 'Optimizer':
+        """Attach a learning-rate schedule and Keras clipping options (validated)."""
+        self._schedule = schedule
+        given = {k: v for k, v in clipping.items() if v is not None}
+        for key, value in given.items():
+            check_number(f'tf.train.{getattr(self, "_FACTORY", "optimizer")}()', key, value)
+            if value <= 0:
+                raise ValueError(f'{key} must be positive; got {value}.')
+        if len(given) > 1:
+            raise ValueError(f'Only one of {", ".join(CLIP_OPTIONS)} can be set (as in Keras); '
+                             f'got {", ".join(given)}.')
+        for key in CLIP_OPTIONS:
+            setattr(self, key, given.get(key))
+        return self
 
     def _step(self, params: list, grads: list, slots: dict) -> None:
         """Update `params` (torch tensors) in place from `grads`; `slots[suffix]` lines up."""
@@ -273,13 +316,22 @@ class Optimizer(SnakeCaseAliases, Serializable):
         return type(self).className
 
     def getConfig(self) -> dict:
-        """The constructor arguments, camelCase, as TF.js's `getConfig()`."""
-        return {name: getattr(self, name) for name, _ in self._PARAMS}
+        """The constructor arguments, camelCase, as TF.js's `getConfig()` (plus a schedule as
+        the learning rate and Keras clipping options, when used)."""
+        config = {name: getattr(self, name) for name, _ in self._PARAMS}
+        if self._schedule is not None:
+            config['learningRate'] = {'className': self._schedule.getClassName(),
+                                      'config': self._schedule.getConfig()}
+        for key in CLIP_OPTIONS:
+            if getattr(self, key, None) is not None:
+                config[key] = getattr(self, key)
+        return config
 
     @classmethod
     def fromConfig(cls, config: Mapping[str, Any]) -> 'Optimizer':
         """Build from a config (camelCase, snake_case or Keras keys such as `learning_rate`)."""
-        return cls(**cls._normalize_config(config))
+        args = cls._normalize_config(config)
+        return _construct(cls, args)
 
     @classmethod
     def _normalize_config(cls, config: Mapping[str, Any]) -> dict:
@@ -290,12 +342,10 @@ class Optimizer(SnakeCaseAliases, Serializable):
         for key, value in config.items():
             camel = to_camel_case(str(key))
             camel = cls._ALIASES.get(camel, camel)
-            if camel in params:
-                if isinstance(value, Mapping):
-                    raise NotImplementedError(
-                        f'{cls.className} config "{key}" is an object ({value.get("class_name")!r});'
-                        ' schedules are not supported: give a number and use a callback to change '
-                        'it during training.')
+            if camel in params or camel in CLIP_OPTIONS:
+                if isinstance(value, Mapping) and camel != 'learningRate':
+                    raise ValueError(f'{cls.className} config "{key}" must be a number; got an '
+                                     f'object ({value.get("class_name")!r}).')
                 out[camel] = value
             elif camel in _KERAS_BOOKKEEPING:
                 continue
@@ -347,7 +397,7 @@ def build(cls: type, positional: Sequence[Any], kwargs: Mapping[str, Any]) -> Op
     if len(positional) > len(names):
         raise ValueError(f'{where} takes at most {len(names)} positional arguments '
                          f'({", ".join(names)}); got {len(positional)}.')
-    args = normalize_args(config, kwargs, names, where, cls._ALIASES)
+    args = normalize_args(config, kwargs, names + list(CLIP_OPTIONS), where, cls._ALIASES)
     for name, value in zip(names, positional):
         if value is None:
             continue
@@ -359,4 +409,19 @@ def build(cls: type, positional: Sequence[Any], kwargs: Mapping[str, Any]) -> Op
         if default is REQUIRED and args.get(name) is None:
             raise ValueError(f'{where}: {name} must be defined (a number), e.g. '
                              f'tf.train.{cls._FACTORY}(0.01).')
-    return cls(**args)
+    return _construct(cls, args)
+
+
+def _construct(cls: type, args: dict) -> Optimizer:
+    """`cls(**args)` after taking out the options TF.js's constructors lack: a learning-rate
+    schedule (object or config) and Keras's clipping options."""
+    from .schedules import LearningRateSchedule, deserialize_schedule
+    clipping = {key: args.pop(key, None) for key in CLIP_OPTIONS}
+    schedule = args.get('learningRate')
+    if isinstance(schedule, Mapping):
+        schedule = deserialize_schedule(schedule)
+    if isinstance(schedule, LearningRateSchedule):
+        args['learningRate'] = schedule(0)
+    else:
+        schedule = None
+    return cls(**args)._set_extras(schedule, clipping)
