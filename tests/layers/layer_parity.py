@@ -8,7 +8,8 @@ compares:
 - the gradient of `sum(output_i * r_i)` (fixed random `r_i`) with respect to every float input
   and every trainable weight,
 - the weight names (after the layer name) and shapes, in order,
-- `getConfig()` (without `name`), and the output mask when `check_mask` is set.
+- `getConfig()` (without `name`; keys TF.js leaves undefined count as null, as TF.js writes
+  them to model.json), and the output mask when `check_mask` is set.
 
 Float32 tolerances are the issue's: 1e-5 relative or 1e-6 absolute (configurable per case for
 layers whose TF.js kernels accumulate differently, e.g. long recurrences).
@@ -50,7 +51,8 @@ if (args.checkMask) {
 }
 return {
   outs, gx, gw, mask,
-  config: layer.getConfig(),
+  // as model.json has it: keys TF.js sets to undefined are written as null
+  config: JSON.parse(JSON.stringify(layer.getConfig(), (k, v) => v === undefined ? null : v)),
   weightNames: layer.weights.map(w => w.originalName.slice(w.originalName.indexOf('/') + 1)),
   weightShapes: layer.weights.map(w => w.shape),
   outputShape: layer.computeOutputShape(args.multi ? xs.map(x => x.shape) : xs[0].shape),

@@ -241,11 +241,7 @@ class Dropout(TorchLayer):
         return x if out is x._t else Tensor._make(out, x.dtype)
 
     def getConfig(self) -> dict:
-        config = {'rate': self.rate}
-        if self.noiseShape is not None:       # TF.js leaves unset keys undefined (not saved)
-            config['noiseShape'] = self.noiseShape
-        if self.seed is not None:
-            config['seed'] = self.seed
+        config = {'rate': self.rate, 'noiseShape': self.noiseShape, 'seed': self.seed}
         config.update(super().getConfig())
         return config
 
