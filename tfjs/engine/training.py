@@ -17,7 +17,7 @@ from .._naming import normalize_args
 from ..callbacks import (BaseCallback, BaseLogger, CustomCallback, CallbackList, History, VerboseEpochLogger,
                          registered_callbacks, standardize_callbacks)
 from ..errors import NotImplementedError, RuntimeError, ValueError
-from ..tensor import Tensor
+from ..tensor import Tensor, convert_to_tensor
 from ..serialization.registry import register_builtin
 from .container import Container
 from .topology import singleton_or_list, to_list
@@ -186,7 +186,10 @@ class LayersModel(Container):
                 continue
             loss = fn(targets[i], outputs[i])._value()
             if sample_weights is not None and sample_weights[i] is not None:
-                loss = loss * sample_weights[i]
+                w = sample_weights[i]
+                if w.ndim < loss.ndim:          # per-sample weights on a per-timestep loss
+                    w = w.reshape(tuple(w.shape) + (1,) * (loss.ndim - w.ndim))
+                loss = loss * w
             loss_values.append(loss.mean())
             total = loss if total is None else total + loss
         total = total.mean() if total is not None else outputs[0]._value().new_zeros(())
@@ -228,10 +231,11 @@ class LayersModel(Container):
                 with torch.no_grad():
                     w.val._value().copy_(w.constraint.apply(w.val)._value())
 
-    def _test_on_batch(self, inputs: list, targets: list) -> list:
+    def _test_on_batch(self, inputs: list, targets: list, sample_weights: list | None = None
+                       ) -> list:
         with torch.no_grad():
             outputs = self._forward(inputs, False)
-            _, values = self._losses_and_metrics(outputs, targets, None, False)
+            _, values = self._losses_and_metrics(outputs, targets, sample_weights, False)
         return values
 
     # ------------------------------------------------------------------ fit
@@ -260,36 +264,46 @@ class LayersModel(Container):
         try:
             self._check_compiled()
             batch_size = args.get('batchSize', 32) or 32
-            if args.get('sampleWeight') is not None:
-                raise NotImplementedError('sampleWeight in fit() is not supported yet; use '
-                                          'classWeight.')
-            if args.get('stepsPerEpoch') is not None:
-                raise NotImplementedError('stepsPerEpoch mode is not implemented yet.')
-            if args.get('shuffle') == 'batch':
-                raise NotImplementedError('batch shuffling is not implemented yet.')
+            _check_positive_int(batch_size, 'batchSize')
+            for key in ('stepsPerEpoch', 'validationSteps'):
+                if args.get(key) is not None:
+                    _check_positive_int(args[key], key)
+            if args.get('validationSteps') is not None and args.get('stepsPerEpoch') is None:
+                raise ValueError('Can only use `validationSteps` when doing step-wise training, '
+                                 'i.e., `stepsPerEpoch` must be set.')
+            shuffle = args.get('shuffle')
+            if shuffle is not None and not isinstance(shuffle, bool) and shuffle != 'batch':
+                raise ValueError(f'shuffle must be true, false or "batch"; got {shuffle!r}.')
             xs, ys = self._prepare_xy(x, y)
+            weights = _sample_weights(args.get('sampleWeight'), ys, self.outputNames)
             val = None
             if args.get('validationData') is not None:
                 vd = args['validationData']
                 if not isinstance(vd, (list, tuple)) or len(vd) not in (2, 3):
-                    raise ValueError('validationData must be [xVal, yVal].')
-                if len(vd) == 3:
-                    raise NotImplementedError('validationData including sample weights is not '
-                                              'supported yet.')
+                    raise ValueError('When passing validation data, it must contain 2 (valX, valY) '
+                                     'or 3 (valX, valY, valSampleWeight) items.')
                 val = self._prepare_xy(vd[0], vd[1])
+                val_weights = _sample_weights(vd[2] if len(vd) == 3 else None, val[1],
+                                              self.outputNames)
+                val = (val[0], val[1], val_weights)
             elif args.get('validationSplit') is not None and args['validationSplit'] > 0:
                 split = args['validationSplit']
                 if not 0 < split < 1:
                     raise ValueError(f'validationSplit must be in (0, 1); got {split}.')
                 n = int(xs[0].shape[0])
                 at = int(n * (1 - split))
-                val = ([_rows(t, at, n) for t in xs], [_rows(t, at, n) for t in ys])
+                val = ([_rows(t, at, n) for t in xs], [_rows(t, at, n) for t in ys],
+                       None if weights is None else
+                       [None if w is None else w[at:n] for w in weights])
                 xs = [_rows(t, 0, at) for t in xs]
                 ys = [_rows(t, 0, at) for t in ys]
-            sample_weights = None
+                if weights is not None:
+                    weights = [None if w is None else w[:at] for w in weights]
             if args.get('classWeight') is not None:
-                sample_weights = _class_weights(args['classWeight'], ys, self.outputNames)
-            history = yield from self._fit_loop(xs, ys, sample_weights, val, batch_size, args)
+                class_w = _class_weights(args['classWeight'], ys, self.outputNames)
+                weights = class_w if weights is None else \
+                    [c if w is None else w if c is None else w * c for w, c in zip(weights, class_w)]
+            history = yield from self._fit_loop(xs, ys, weights, val, batch_size, args)
             return history
         finally:
             self.isTraining = False
@@ -317,13 +331,15 @@ class LayersModel(Container):
         epochs = args.get('epochs') or 1
         initial_epoch = args.get('initialEpoch') or 0
         n = int(xs[0].shape[0])
-        cb_list, history = self._callbacks_for(args, epochs, n, None, batch_size, val is not None)
+        steps = args.get('stepsPerEpoch')
+        cb_list, history = self._callbacks_for(args, epochs, None if steps else n, steps,
+                                               batch_size, val is not None)
         yielder = _Yielder(args.get('yieldEvery', 'auto'), cb_list)
-        shuffle = True if args.get('shuffle') is None else bool(args['shuffle'])
+        shuffle = True if args.get('shuffle') is None else args['shuffle']
         raw_x = [t._value() for t in xs]
         raw_y = [t._value() for t in ys]
         raw_w = sample_weights
-        batches = make_batches(n, batch_size)
+        stream = _BatchStream(n, batch_size, shuffle, raw_x[0].device)
         need_logs = cb_list.needs_batch_logs
         self.stopTraining_ = False
         self.history = history
@@ -331,8 +347,8 @@ class LayersModel(Container):
         for epoch in range(initial_epoch, epochs):
             yield from cb_list.call('onEpochBegin', epoch, {})
             epoch_logs: dict = {}
-            index = torch.randperm(n, device=raw_x[0].device) if shuffle else None
-            for batch_index, (start, end) in enumerate(batches):
+            batches = stream.epoch(steps)
+            for batch_index, (start, end, index) in enumerate(batches):
                 batch_logs = {'batch': batch_index, 'size': end - start}
                 yield from cb_list.call('onBatchBegin', batch_index, batch_logs)
                 ins = [_wrap(slice_rows(t, start, end, index)) for t in raw_x]
@@ -344,7 +360,8 @@ class LayersModel(Container):
                     batch_logs[name] = value
                 yield from cb_list.call('onBatchEnd', batch_index, batch_logs)
                 if batch_index == len(batches) - 1 and val is not None:
-                    val_values = self._test_loop(val[0], val[1], batch_size)
+                    val_values = self._test_loop(val[0], val[1], batch_size, val[2],
+                                                 args.get('validationSteps'))
                     for name, value in zip(self.metricsNames, val_values):
                         epoch_logs['val_' + name] = value
                 yield from yielder.after_batch(epoch, batch_index, batch_logs if need_logs else None)
@@ -354,21 +371,29 @@ class LayersModel(Container):
             yield from yielder.after_epoch(epoch, epoch_logs)
             if self.stopTraining_:
                 break
+            if stream.exhausted:
+                _warn_out_of_data(steps, epochs - initial_epoch)
+                break
         yield from cb_list.call('onTrainEnd', {})
         history.syncData()
         return history
 
-    def _test_loop(self, xs: list, ys: list, batch_size: int) -> list:
-        """Per-batch results averaged with batch-size weights, as device scalars."""
+    def _test_loop(self, xs: list, ys: list, batch_size: int, sample_weights: list | None = None,
+                   steps: int | None = None) -> list:
+        """Per-batch results averaged with batch-size weights, as device scalars (over the first
+        `steps` batches when given)."""
         n = int(xs[0].shape[0])
-        totals = None
-        for start, end in make_batches(n, batch_size):
+        totals, seen = None, 0
+        for start, end in make_batches(n, batch_size)[:steps]:
             ins = [_wrap(t._value()[start:end]) for t in xs]
             outs = [_wrap(t._value()[start:end]) for t in ys]
-            values = self._test_on_batch(ins, outs)
+            ws = None if sample_weights is None else \
+                [None if w is None else w[start:end] for w in sample_weights]
+            values = self._test_on_batch(ins, outs, ws)
             scaled = [v * float(end - start) for v in values]
             totals = scaled if totals is None else [a + b for a, b in zip(totals, scaled)]
-        return [t / float(n) for t in totals]
+            seen += end - start
+        return [t / float(seen) for t in totals]
 
     # ------------------------------------------------------------------ evaluate / predict
     def evaluate(self, x, y, args: dict | None = None, /, **kwargs):
@@ -538,6 +563,84 @@ def _class_weights(class_weight, ys: list, output_names: list) -> list:
         per_output = [class_weight] * len(ys)
     return [None if cw is None else class_weights_to_sample_weights(y, cw)
             for cw, y in zip(per_output, ys)]
+
+
+def _check_positive_int(value, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f'{name} must be a positive integer; got {value!r}.')
+
+
+def _sample_weights(sample_weight, ys: list, output_names: list) -> list | None:
+    """Per-output raw weight tensors `[N]` (or `[N, T]`) from fit's `sampleWeight`: a tensor
+    (single output), a list (one per output) or `{outputName: tensor}`."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, dict):
+        unknown = [k for k in sample_weight if k not in output_names]
+        if unknown:
+            raise ValueError(f'sampleWeight has keys {unknown} that are not output names '
+                             f'{output_names}.')
+        per_output = [sample_weight.get(name) for name in output_names]
+    elif isinstance(sample_weight, (list, tuple)) and len(ys) > 1:
+        per_output = list(sample_weight)
+    else:
+        per_output = [sample_weight] + [None] * (len(ys) - 1)
+    if len(per_output) != len(ys):
+        raise ValueError(f'sampleWeight has {len(per_output)} entries but the model has '
+                         f'{len(ys)} outputs.')
+    out = []
+    for w, y in zip(per_output, ys):
+        if w is None:
+            out.append(None)
+            continue
+        t = convert_to_tensor(w, 'sampleWeight', 'fit')._value().float()
+        if t.ndim == 2 and t.shape[1] == 1 and y._value().ndim <= 2:
+            t = t.reshape(-1)
+        if t.ndim == 0 or t.shape[0] != y._value().shape[0]:
+            raise ValueError(f'sampleWeight must have one weight per sample: got shape '
+                             f'{list(t.shape)} for {y._value().shape[0]} samples.')
+        out.append(t.to(y._value().device))
+    return out
+
+
+class _BatchStream:
+    """The (start, end, index) batches of each epoch: one pass over the data per epoch, or
+    `stepsPerEpoch` batches taken from a stream that continues across epochs (Keras), with
+    `shuffle` true (a new permutation per pass), false or 'batch' (batch order shuffled)."""
+
+    def __init__(self, n: int, batch_size: int, shuffle, device):
+        self.n, self.batch_size, self.shuffle, self.device = n, batch_size, shuffle, device
+        self.exhausted = False
+        self._pending: list = []
+
+    def _one_pass(self) -> list:
+        batches = make_batches(self.n, self.batch_size)
+        if self.shuffle == 'batch':
+            full = [b for b in batches if b[1] - b[0] == self.batch_size]
+            order = torch.randperm(len(full)).tolist()
+            index = torch.cat([torch.arange(*full[i]) for i in order] +
+                              [torch.arange(*b) for b in batches[len(full):]]).to(self.device) \
+                if batches else None
+            return [(s, e, index) for s, e in batches]
+        index = torch.randperm(self.n, device=self.device) if self.shuffle else None
+        return [(s, e, index) for s, e in batches]
+
+    def epoch(self, steps: int | None) -> list:
+        if steps is None:
+            return self._one_pass()
+        if not self._pending:
+            self._pending = self._one_pass()
+        out = self._pending[:steps]
+        self._pending = self._pending[steps:]
+        if len(out) < steps:
+            self.exhausted = True
+        return out
+
+
+def _warn_out_of_data(steps: int, epochs: int) -> None:
+    print(f'Your input ran out of data; interrupting training. Make sure that your dataset can '
+          f'generate at least `stepsPerEpoch * epochs` batches ({steps} * {epochs} = '
+          f'{steps * epochs}).')
 
 
 def _nest_metrics(metrics, output_names: list) -> list:
