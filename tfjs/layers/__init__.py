@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import types
 
 from .._naming import add_snake_case_aliases
 from ..engine.input_layer import InputLayer, input
@@ -41,6 +42,11 @@ def _factory(cls, name: str, example: str):
 inputLayer = _factory(InputLayer, 'inputLayer', "{'inputShape': [3]}")
 
 
+def _is_own_module(obj) -> bool:
+    # a factory may share its name with a module of this package (`normalization`): it wins
+    return isinstance(obj, types.ModuleType) and obj.__name__.startswith(__name__ + '.')
+
+
 def _discover() -> None:
     namespace = globals()
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
@@ -48,7 +54,7 @@ def _discover() -> None:
             continue
         module = importlib.import_module(f'{__name__}.{info.name}')
         for name, (cls, example) in getattr(module, 'FACTORIES', {}).items():
-            if name in namespace:
+            if name in namespace and not _is_own_module(namespace[name]):
                 raise RuntimeError(f'tf.layers.{name} is defined twice (again in {module.__name__})')
             register_builtin(cls)
             namespace[name] = _factory(cls, name, example)
