@@ -126,6 +126,8 @@ class BaseLogger(BaseCallback):
     def onEpochBegin(self, epoch, logs=None):
         self.seen = 0
         self.totals: dict = {}
+        self.last: dict = {}
+        self.stateful = getattr(self.model, '_stateful_metric_names', set()) if self.model else set()
 
     def onBatchEnd(self, batch, logs=None):
         logs = logs or {}
@@ -133,6 +135,9 @@ class BaseLogger(BaseCallback):
         self.seen += size
         for key, value in logs.items():
             if key in ('batch', 'size'):
+                continue
+            if key in self.stateful:          # a running result: the epoch value is the last
+                self.last[key] = value
                 continue
             if isinstance(value, (int, float)):
                 self.totals[key] = self.totals.get(key, 0) + value * size
@@ -146,6 +151,9 @@ class BaseLogger(BaseCallback):
         if logs is None:
             return
         for key in self.params.get('metrics', []):
+            if key in self.last:
+                logs[key] = self.last[key]
+                continue
             total = self.totals.get(key)
             if total is None:
                 continue

@@ -6,6 +6,10 @@ become the binary, sparse or categorical variant for each output and are logged 
 and Keras names, and every loss name); functions are named by their lossesMap / metricsMap
 key or their `__name__`.
 
+Beyond TF.js, Keras's stateful metrics (`tf.metrics.AUC`, `Precision`, `Recall`,
+`TruePositives`... in `metrics_stateful.py`) accumulate over an epoch; pass an instance, or the
+string `'AUC'`, in `compile({metrics})`.
+
 >>> import tfjs as tf
 >>> from tfjs.metrics import resolve_metric
 >>> fn, name = resolve_metric('accuracy', 'categoricalCrossentropy', [None, 3])
@@ -22,6 +26,8 @@ from . import losses as _losses
 from ._naming import add_snake_case_aliases, did_you_mean, to_camel_case
 from .errors import ValueError
 from .ops._dispatch import float_raw, raw, wrap
+from .metrics_stateful import (AUC, STATEFUL_STRINGS, FalseNegatives, FalsePositives, Metric,
+                               Precision, Recall, TrueNegatives, TruePositives, deserialize_metric)
 from .tensor import Tensor
 
 
@@ -266,6 +272,14 @@ def resolve_metric(identifier: str | Callable, loss_name: str | Callable | None 
     if identifier is None:
         raise ValueError('Unknown metric None: pass a metric name such as "accuracy" or a '
                          'function (yTrue, yPred).')
+    if isinstance(identifier, Metric):
+        return identifier, identifier.name
+    if isinstance(identifier, dict) and ('class_name' in identifier or 'className' in identifier):
+        metric = deserialize_metric(identifier)
+        return metric, metric.name
+    if isinstance(identifier, str) and identifier in STATEFUL_STRINGS:
+        metric = STATEFUL_STRINGS[identifier]()
+        return metric, metric.name
     fn = get_metric(identifier)
     return fn, get_loss_or_metric_name(identifier)
 

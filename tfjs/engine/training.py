@@ -17,6 +17,7 @@ from .._naming import normalize_args
 from ..callbacks import (BaseCallback, BaseLogger, CustomCallback, CallbackList, History, VerboseEpochLogger,
                          registered_callbacks, standardize_callbacks)
 from ..errors import NotImplementedError, RuntimeError, ValueError
+from ..metrics_stateful import Metric
 from ..tensor import Tensor, convert_to_tensor
 from ..serialization.registry import register_builtin
 from .container import Container
@@ -153,6 +154,9 @@ class LayersModel(Container):
             for metric in output_metrics:
                 from ..metrics import resolve_metric
                 fn, name = resolve_metric(metric, self.lossNames[i], list(self.outputs[i].shape))
+                if isinstance(fn, Metric):
+                    if any(fn is f for f, _ in self.metricsTensors):   # one state per output
+                        fn = type(fn).fromConfig(fn.getConfig())
                 if n_out > 1:
                     name = self.outputNames[i] + '_' + name
                 self.metricsNames.append(name)
@@ -165,6 +169,21 @@ class LayersModel(Container):
                 self.metricsNames[j] = f'{name}_{seen[name]}'
             else:
                 seen[name] = 0
+        # values[j + 1] of a stateful metric is its running result, not a per-batch value
+        self._stateful_indices = {j + 1 for j, (fn, _) in enumerate(self.metricsTensors)
+                                  if isinstance(fn, Metric)}
+        self._stateful_metric_names = {self.metricsNames[j] for j in self._stateful_indices}
+
+    def _reset_metric_states(self) -> None:
+        for fn, _ in self.metricsTensors:
+            if isinstance(fn, Metric):
+                fn.resetState()
+
+    def _mean_values(self, totals: list, count: int, last: list) -> list:
+        """Batch-size-weighted means of per-batch values; stateful metrics keep their final
+        result (`last`)."""
+        stateful = getattr(self, '_stateful_indices', ())
+        return [last[j] if j in stateful else t / float(count) for j, t in enumerate(totals)]
 
     def _check_compiled(self) -> None:
         if self.optimizer_ is None:
@@ -198,6 +217,9 @@ class LayersModel(Container):
             for i, (fn, out_index) in enumerate(self.metricsTensors):
                 if fn is None:
                     values.append(loss_values[out_index].detach())
+                elif isinstance(fn, Metric):
+                    fn.updateState(targets[out_index]._value(), outputs[out_index]._value())
+                    values.append(fn.raw_result())
                 else:
                     values.append(fn(targets[out_index], outputs[out_index])._value().float().mean())
         for reg in self.calculateLosses():
@@ -346,6 +368,7 @@ class LayersModel(Container):
         yield from cb_list.call('onTrainBegin', {})
         for epoch in range(initial_epoch, epochs):
             yield from cb_list.call('onEpochBegin', epoch, {})
+            self._reset_metric_states()
             epoch_logs: dict = {}
             batches = stream.epoch(steps)
             for batch_index, (start, end, index) in enumerate(batches):
@@ -383,7 +406,8 @@ class LayersModel(Container):
         """Per-batch results averaged with batch-size weights, as device scalars (over the first
         `steps` batches when given)."""
         n = int(xs[0].shape[0])
-        totals, seen = None, 0
+        totals, seen, values = None, 0, None
+        self._reset_metric_states()
         for start, end in make_batches(n, batch_size)[:steps]:
             ins = [_wrap(t._value()[start:end]) for t in xs]
             outs = [_wrap(t._value()[start:end]) for t in ys]
@@ -393,7 +417,7 @@ class LayersModel(Container):
             scaled = [v * float(end - start) for v in values]
             totals = scaled if totals is None else [a + b for a, b in zip(totals, scaled)]
             seen += end - start
-        return [t / float(seen) for t in totals]
+        return self._mean_values(totals, seen, values)
 
     # ------------------------------------------------------------------ evaluate / predict
     def evaluate(self, x, y, args: dict | None = None, /, **kwargs):

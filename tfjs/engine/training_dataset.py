@@ -223,6 +223,7 @@ def fit_dataset_job(model, dataset, args: dict):
         while epoch < epochs:
             epoch_logs: dict = {}
             yield from cb_list.call('onEpochBegin', epoch, {})
+            model._reset_metric_states()
             steps_done = 0
             batch_index = 0
             if not has_bpe:
@@ -294,9 +295,10 @@ def _evaluate_values(model, dataset, batches=None):
                          f'{batches!r}')
     is_iterator = not _is_dataset(dataset) and callable(getattr(dataset, 'next', None))
     iterator = dataset if is_iterator else (yield from _new_iterator(dataset))
-    totals = None
+    totals, outs = None, None
     num_examples = 0
     batch = 0
+    model._reset_metric_states()
     try:
         while batch < batches if has_batches else True:
             value, done = yield from _next_element(iterator)
@@ -323,7 +325,7 @@ def _evaluate_values(model, dataset, batches=None):
             _close(iterator)
     if totals is None:
         return []
-    return [t / float(num_examples) for t in totals]
+    return model._mean_values(totals, num_examples, outs)
 
 
 def evaluate_dataset_job(model, dataset, args: dict | None):
