@@ -1,5 +1,6 @@
 """Dataset.prefetch: a background thread reads ahead into a bounded queue."""
 import asyncio
+import gc
 import threading
 import time
 
@@ -89,6 +90,7 @@ def test_upstream_exception_reaches_consumer():
 
 @needs_threads
 def test_close_stops_the_thread_and_frees_read_ahead_tensors():
+    gc.collect()             # tensors left in reference cycles by earlier tests go first
     before = tf.memory()['numTensors']
     ds = tf.data.array(list(range(100))).map(lambda x: tf.scalar(x)).prefetch(5)
     it = ds.iterator()
