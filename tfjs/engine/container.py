@@ -248,8 +248,9 @@ class Container(Layer):
         return singleton_or_list(outputs)
 
     def computeMask(self, inputs, mask=None):
+        """The output masks, always as a list (one entry per output), as TF.js returns them."""
         _, masks = self.run_graph(to_list(inputs), mask, None)
-        return singleton_or_list(masks)
+        return masks
 
     def run_graph(self, inputs: list, masks=None, training=None):
         """Evaluate every node in depth order; returns (outputs, output masks)."""

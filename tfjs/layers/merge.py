@@ -1,4 +1,4 @@
-"""Merge layers: Add, Multiply, Average, Maximum, Minimum, Concatenate (TF.js's
+"""Merge layers: Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot (TF.js's
 `layers/merge.ts`). Inputs broadcast as TF.js's `Merge` does; lower-rank inputs get singleton
 axes inserted after the batch axis."""
 from __future__ import annotations
@@ -180,6 +180,107 @@ class Concatenate(Merge):
         return config
 
 
+def _dot_axes(axes, ranks: list) -> list:
+    """Non-negative `[axis1, axis2]` from an int or a pair (negative axes count from the end)."""
+    pair = [axes, axes] if isinstance(axes, int) else list(axes)
+    return [a % r if a < 0 else a for a, r in zip(pair, ranks)]
+
+
+def _l2_normalize(x: torch.Tensor, axis: int) -> torch.Tensor:
+    """TF.js's `l2Normalize`: `x / sqrt(max(sum(x^2), 1e-7))`."""
+    square_sum = torch.sum(x * x, dim=axis, keepdim=True)
+    return x / torch.sqrt(torch.clamp(square_sum, min=1e-7))
+
+
+class Dot(Merge):
+    """Batched dot product of two inputs along `axes` (an int, or one axis per input);
+    `normalize` L2-normalizes both first (cosine proximity). The output is the first input's
+    shape less its axis, followed by the second's less its batch axis and its axis (at least
+    `[batch, 1]`).
+
+    TF.js handles inputs of rank <= 3 only; here any rank works (Keras's `batch_dot`).
+
+    >>> import tfjs as tf
+    >>> tf.layers.dot({'axes': -1}).apply([tf.ones([2, 3]), tf.ones([2, 3])]).arraySync()
+    [[3.0], [3.0]]
+    """
+
+    className = 'Dot'
+    CONFIG_KEYS = ('axes', 'normalize')
+
+    def __init__(self, args: dict | None = None, /, **kwargs):
+        args = self.normalize_args(args, kwargs)
+        super().__init__({k: v for k, v in args.items() if k not in ('axes', 'normalize')})
+        axes = args.get('axes')
+        if isinstance(axes, tuple):
+            axes = list(axes)
+        ok = isinstance(axes, int) or (isinstance(axes, list) and len(axes) == 2 and
+                                       all(isinstance(a, int) for a in axes))
+        if isinstance(axes, bool) or not ok:
+            raise ValueError(f'tf.layers.dot() needs "axes": an integer or a pair of integers, '
+                             f'but got {axes!r}. Example: tf.layers.dot({{"axes": -1}}).')
+        self.axes = axes
+        self.normalize = False if args.get('normalize') is None else bool(args['normalize'])
+
+    def _pair(self, shapes) -> tuple:
+        if not (isinstance(shapes, (list, tuple)) and len(shapes) == 2 and
+                all(isinstance(s, (list, tuple)) for s in shapes)):
+            raise ValueError('A `Dot` layer should be called on a list of exactly 2 inputs.')
+        s1, s2 = list(shapes[0]), list(shapes[1])
+        if len(s1) < 2 or len(s2) < 2:
+            raise ValueError(f'A `Dot` layer needs inputs of rank >= 2 (batch included); got '
+                             f'shapes {s1} and {s2}.')
+        axes = _dot_axes(self.axes, [len(s1), len(s2)])
+        if 0 in axes or axes[0] >= len(s1) or axes[1] >= len(s2):
+            raise ValueError(f'Dot: invalid axes {self.axes} for input shapes {s1} and {s2} (the '
+                             'batch axis 0 cannot be used).')
+        return s1, s2, axes
+
+    def build(self, inputShape) -> None:
+        s1, s2, axes = self._pair(inputShape)
+        d1, d2 = s1[axes[0]], s2[axes[1]]
+        if d1 is not None and d2 is not None and d1 != d2:
+            raise ValueError(f'Dimension incompatibility: {d1} !== {d2} (axes {axes} of input '
+                             f'shapes {s1} and {s2}).')
+        self.built = True
+
+    def computeOutputShape(self, inputShape):
+        s1, s2, axes = self._pair(inputShape)
+        s1.pop(axes[0])
+        s2.pop(axes[1])
+        out = s1 + s2[1:]
+        return out + [1] if len(out) == 1 else out
+
+    def call(self, inputs, kwargs: dict):
+        if len(inputs) != 2:
+            raise ValueError(f'A `Dot` layer must be called on exactly 2 inputs, but received '
+                             f'{len(inputs)} input(s).')
+        x1, x2 = (x._value() for x in inputs)
+        x1 = x1 if x1.is_floating_point() else x1.float()
+        x2 = x2 if x2.is_floating_point() else x2.float()
+        a1, a2 = _dot_axes(self.axes, [x1.ndim, x2.ndim])
+        if self.normalize:
+            x1, x2 = _l2_normalize(x1, a1), _l2_normalize(x2, a2)
+        batch = x1.shape[0]
+        left = x1.movedim(a1, -1)                    # [b, rest1..., d]
+        right = x2.movedim(a2, 1)                    # [b, d, rest2...]
+        rest1, rest2 = list(left.shape[1:-1]), list(right.shape[2:])
+        out = torch.bmm(left.reshape(batch, -1, left.shape[-1]),
+                        right.reshape(batch, right.shape[1], -1))
+        out = out.reshape([batch] + rest1 + rest2)
+        if out.ndim == 1:
+            out = out.unsqueeze(1)
+        return Tensor._make(out, 'float32')
+
+    def computeMask(self, inputs, mask=None):
+        return None
+
+    def getConfig(self) -> dict:
+        config = {'axes': self.axes, 'normalize': self.normalize}
+        config.update(super().getConfig())
+        return config
+
+
 FACTORIES = {
     'add': (Add, ''),
     'multiply': (Multiply, ''),
@@ -187,4 +288,5 @@ FACTORIES = {
     'maximum': (Maximum, ''),
     'minimum': (Minimum, ''),
     'concatenate': (Concatenate, "{'axis': -1}"),
+    'dot': (Dot, "{'axes': -1}"),
 }

@@ -12,6 +12,20 @@ from .._naming import did_you_mean
 from ..errors import ValueError
 
 
+LAMBDA_NOT_LOADABLE = (
+    'A Lambda layer holds Python code, and loading a model never runs code from a file. Write the '
+    'computation as a layer class and register it under the name "Lambda" before loading:\n'
+    '    class MyLambda(tf.layers.Layer):\n'
+    '        className = "Lambda"\n'
+    '        def call(self, inputs, kwargs):\n'
+    '            return tf.mul(inputs, 2)      # what the saved Lambda computed\n'
+    '        @classmethod\n'
+    '        def fromConfig(cls, config):\n'
+    '            return cls({"name": config["name"]})\n'
+    '    tf.serialization.registerClass(MyLambda)\n'
+    '(or pass customObjects={"Lambda": MyLambda} to the loader).')
+
+
 class Serializable:
     """Base of serializable objects: `className`, `getClassName()`, `getConfig()`, `fromConfig()`."""
 
@@ -90,10 +104,7 @@ def get_registered_class(class_name: str, custom_objects: dict | None = None,
     if found is None:
         hint = did_you_mean(class_name, SerializationMap.class_name_map)
         if class_name == 'Lambda':
-            raise ValueError('Unknown layer: Lambda. A Lambda layer holds Python code, which is '
-                             'never loaded from a file. Write the computation as a custom layer '
-                             'class and register it with tf.serialization.registerClass(MyLayer) '
-                             '(or pass customObjects={"Lambda": MyLayer}) before loading.')
+            raise ValueError(f'Unknown layer: Lambda. {LAMBDA_NOT_LOADABLE}')
         raise ValueError(f'Unknown {kind}: {class_name}.{hint} This may be due to one of the '
                          f'following reasons:\n1. The {kind} is defined in Python, in which case '
                          f'it needs to be ported to tfjs (a subclass of tf.layers.Layer for layers).'
