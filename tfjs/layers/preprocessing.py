@@ -434,6 +434,17 @@ class Discretization(TorchLayer):
         out = self.forward(x._value(), False)
         return Tensor._make(out, 'int32' if self.outputMode == 'int' else 'float32')
 
+    @classmethod
+    def fromConfig(cls, config: dict, customObjects: dict | None = None):
+        """As Keras: an adapted layer's config has both `numBins` and the learnt
+        `binBoundaries`; the boundaries are set after construction."""
+        config = dict(config)
+        bins = config.pop('binBoundaries', None) if config.get('numBins') is not None else None
+        layer = super().fromConfig(config, customObjects)
+        if bins is not None:
+            layer.binBoundaries = [float(b) for b in bins]
+        return layer
+
     def getConfig(self) -> dict:
         config = {'binBoundaries': self.binBoundaries, 'numBins': self.numBins,
                   'epsilon': self.epsilon, 'outputMode': self.outputMode, 'sparse': False}

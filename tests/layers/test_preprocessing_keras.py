@@ -1,0 +1,151 @@
+"""Preprocessing layers against real Keras 3 (fixtures made by
+tools/fixtures/keras_preprocessing.py): each case builds our layer from Keras's class name and
+get_config(), sets Keras's weights and compares the outputs (inference mode); for the random
+augmentation layers it applies our transform to the random parameters Keras drew and compares.
+Also: Normalization.adapt and Discretization.adapt learn what Keras learnt.
+
+The helpers here (load_cases, keras_layer) also serve test_attention_keras.py."""
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import tfjs as tf
+from tfjs.serialization import convert_pythonic_to_ts
+from tfjs.serialization.registry import deserialize
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'keras')
+
+
+def load_cases(family: str) -> list:
+    """The cases of tests/fixtures/keras/<family>/cases.json, each with its arrays."""
+    folder = os.path.join(FIXTURES, family)
+    with open(os.path.join(folder, 'cases.json')) as f:
+        cases = json.load(f)['cases']
+    for case in cases:
+        with np.load(os.path.join(folder, case['name'] + '.npz')) as data:
+            case['arrays'] = {k: data[k] for k in data.files}
+    return cases
+
+
+def _strip_keras3(value):
+    """Keras 3 object dicts ({module, class_name, config, registered_name}) -> {class_name,
+    config}; dtype policies -> their dtype name."""
+    if isinstance(value, dict):
+        if value.get('class_name') in ('DTypePolicy', 'FloatDTypePolicy'):
+            return value['config']['name']
+        return {k: _strip_keras3(v) for k, v in value.items()
+                if k not in ('module', 'registered_name')}
+    if isinstance(value, list):
+        return [_strip_keras3(v) for v in value]
+    return value
+
+
+def keras_layer(case: dict):
+    """Our layer deserialized from the case's Keras class name and get_config()."""
+    config = _strip_keras3(dict(case['config']))
+    for init in ('kernel_initializer', 'bias_initializer'):     # Keras 3 extra initializer keys
+        if isinstance(config.get(init), dict):
+            config[init] = {'class_name': config[init]['class_name'], 'config': {}}
+    return deserialize({'className': case['class_name'], 'config': convert_pythonic_to_ts(config)},
+                       kind='layer')
+
+
+def arrays(case: dict, prefix: str) -> list:
+    """The case's arrays named <prefix>0, <prefix>1, ... in order."""
+    out, i = [], 0
+    while f'{prefix}{i}' in case['arrays']:
+        out.append(case['arrays'][f'{prefix}{i}'])
+        i += 1
+    return out
+
+
+def assert_close(ours, theirs, what, rtol=1e-5, atol=1e-5):
+    ours, theirs = np.asarray(ours), np.asarray(theirs)
+    assert ours.shape == theirs.shape, f'{what}: shape {ours.shape} != Keras {theirs.shape}'
+    np.testing.assert_allclose(ours.astype(np.float64), theirs.astype(np.float64), rtol=rtol,
+                               atol=atol, err_msg=what)
+
+
+CASES = load_cases('preprocessing')
+LAYER_CASES = [c for c in CASES if c['note'] != 'transform']
+TRANSFORM_CASES = [c for c in CASES if c['note'] == 'transform']
+
+
+@pytest.mark.parametrize('case', LAYER_CASES, ids=[c['name'] for c in LAYER_CASES])
+def test_inference_output_matches_keras(case):
+    layer = keras_layer(case)
+    xs = [tf.tensor(a) for a in arrays(case, 'in')]
+    kwargs = {convert_pythonic_to_ts(k): tf.tensor(case['arrays'][f'kw_{k}'])
+              for k in case['tensor_kwargs']}
+    layer.apply(xs[0] if len(xs) == 1 else xs, dict(kwargs))
+    weights = arrays(case, 'w')
+    if weights:
+        layer.setWeights([tf.tensor(w) for w in weights])
+    names = [w.originalName.split('/', 1)[1] for w in layer.weights]
+    assert names == case['weight_names']
+    out = layer.apply(xs[0] if len(xs) == 1 else xs, dict(kwargs))
+    outs = out if isinstance(out, list) else [out]
+    expected = arrays(case, 'out')
+    for i, (o, e) in enumerate(zip(outs, expected)):
+        if e.dtype.kind in 'iu':                            # Keras keeps integer images
+            assert o.dtype == 'int32', f'{case["name"]}: dtype {o.dtype}'
+            np.testing.assert_array_equal(np.asarray(o), e)
+        else:
+            assert_close(o, e, f'{case["name"]} output {i}', atol=1e-4 if e.max() > 10 else 1e-5)
+    assert list(layer.computeOutputShape(list(xs[0].shape))) == list(expected[0].shape)
+
+
+def _params(case):
+    out = {}
+    for k, v in case['arrays'].items():
+        if k.startswith('p_'):
+            key = k[2:]
+            out[key] = int(v) if key in ('h_start', 'w_start') else torch.as_tensor(v)
+    return out
+
+
+@pytest.mark.parametrize('case', TRANSFORM_CASES, ids=[c['name'] for c in TRANSFORM_CASES])
+def test_training_transform_matches_keras_for_the_same_draw(case):
+    layer = keras_layer(case)
+    x = torch.as_tensor(case['arrays']['in0'])
+    ours = layer.transform(x, _params(case))
+    assert_close(ours, case['arrays']['out0'], case['name'], atol=2e-4)
+
+
+def _by_name(name):
+    return next(c for c in CASES if c['name'] == name)
+
+
+@pytest.mark.parametrize('name', ['normalization_adapt_last', 'normalization_adapt_12',
+                                  'normalization_adapt_none'])
+def test_normalization_adapt_learns_what_keras_learnt(name):
+    case = _by_name(name)
+    config = convert_pythonic_to_ts(_strip_keras3(dict(case['config'])))
+    layer = tf.layers.normalization({'axis': config['axis']})
+    layer.adapt(case['arrays']['adapt_data'])
+    mean, var, count = arrays(case, 'w')
+    assert_close(layer.getWeights()[0], mean, 'mean', rtol=1e-5, atol=1e-5)
+    assert_close(layer.getWeights()[1], var, 'variance', rtol=1e-5, atol=1e-5)
+    assert_close(layer.apply(tf.tensor(case['arrays']['in0'])), case['arrays']['out0'], 'output')
+
+
+def test_normalization_adapt_on_batches_merges_as_keras():
+    case = _by_name('normalization_adapt_batches')
+    layer = tf.layers.normalization()
+    layer.adapt([case['arrays'][f'adapt_b{i}'] for i in range(3)])
+    assert_close(layer.getWeights()[0], case['arrays']['w0'], 'mean')
+    assert_close(layer.getWeights()[1], case['arrays']['w1'], 'variance')
+
+
+@pytest.mark.parametrize('name', ['discretization_adapt_4', 'discretization_adapt_5'])
+def test_discretization_adapt_learns_keras_boundaries(name):
+    case = _by_name(name)
+    conf = case['config']
+    layer = tf.layers.discretization({'numBins': conf['num_bins'], 'epsilon': conf['epsilon']})
+    layer.adapt(tf.tensor(case['arrays']['adapt_data']))
+    np.testing.assert_allclose(layer.binBoundaries, conf['bin_boundaries'], rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(layer.apply(tf.tensor(case['arrays']['in0']))),
+                                  case['arrays']['out0'])
