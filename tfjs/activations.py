@@ -279,6 +279,92 @@ class LogSigmoid(Activation):
         return F.logsigmoid(t)
 
 
+class Celu(Activation):
+    """max(0, x) + min(0, exp(x) - 1) (Keras `celu`, alpha 1; not in TF.js)."""
+    className = 'celu'
+
+    def apply_raw(self, t, axis=-1):
+        return F.celu(t, 1.0)
+
+
+class Glu(Activation):
+    """a * sigmoid(b), with `[a, b]` the two halves of the last axis (Keras `glu`)."""
+    className = 'glu'
+
+    def apply_raw(self, t, axis=-1):
+        if t.shape[axis] % 2:
+            raise ValueError(f'glu needs an even size along axis {axis}; got {t.shape[axis]}.')
+        a, b = torch.chunk(t, 2, dim=axis)
+        return a * torch.sigmoid(b)
+
+
+class HardTanh(Activation):
+    """clip(x, -1, 1) (Keras `hard_tanh`; not in TF.js)."""
+    className = 'hardTanh'
+
+    def apply_raw(self, t, axis=-1):
+        return torch.clamp(t, -1.0, 1.0)
+
+
+class SparsePlus(Activation):
+    """0 below -1, x above 1, (x + 1)^2 / 4 between (Keras `sparse_plus`)."""
+    className = 'sparsePlus'
+
+    def apply_raw(self, t, axis=-1):
+        return torch.where(t <= -1, torch.zeros_like(t),
+                           torch.where(t >= 1, t, (t + 1) ** 2 / 4))
+
+
+class Squareplus(Activation):
+    """(x + sqrt(x^2 + 4)) / 2 (Keras `squareplus`, b 4)."""
+    className = 'squareplus'
+
+    def apply_raw(self, t, axis=-1):
+        return (t + torch.sqrt(t * t + 4.0)) / 2
+
+
+class TanhShrink(Activation):
+    """x - tanh(x) (Keras `tanh_shrink`)."""
+    className = 'tanhShrink'
+
+    def apply_raw(self, t, axis=-1):
+        return t - torch.tanh(t)
+
+
+class SoftShrink(Activation):
+    """x - 0.5 above 0.5, x + 0.5 below -0.5, else 0 (Keras `soft_shrink`)."""
+    className = 'softShrink'
+
+    def apply_raw(self, t, axis=-1):
+        return F.softshrink(t, 0.5)
+
+
+class HardShrink(Activation):
+    """x where |x| > 0.5, else 0 (Keras `hard_shrink`)."""
+    className = 'hardShrink'
+
+    def apply_raw(self, t, axis=-1):
+        return F.hardshrink(t, 0.5)
+
+
+class Sparsemax(Activation):
+    """The Euclidean projection of x onto the probability simplex along `axis` (Keras
+    `sparsemax`): like softmax, but with exact zeros."""
+    className = 'sparsemax'
+
+    def apply_raw(self, t, axis=-1):
+        ordered = torch.sort(t, dim=axis, descending=True).values
+        cumsum = ordered.cumsum(axis)
+        shape = [1] * t.ndim
+        shape[axis] = -1
+        r = torch.arange(1, t.shape[axis] + 1, dtype=t.dtype, device=t.device).reshape(shape)
+        support = ordered - (cumsum - 1) / r > 0
+        k = support.to(t.dtype).sum(axis, keepdim=True)
+        tau = (torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(axis, keepdim=True)
+               - 1) / k
+        return torch.clamp(t - tau, min=0.0)
+
+
 class FunctionActivation(Activation):
     """A Python callable `f(x) -> Tensor` used as an activation (serializes as its name)."""
 
@@ -302,7 +388,8 @@ class FunctionActivation(Activation):
 
 TFJS_ACTIVATIONS = (Linear, Relu, Relu6, Elu, Selu, Sigmoid, HardSigmoid, Softplus, Softsign,
                     Tanh, Softmax, LogSoftmax, Swish, Mish, Gelu, GeluNew)
-EXTRA_ACTIVATIONS = (Exponential, HardSilu, LeakyRelu, LogSigmoid)
+EXTRA_ACTIVATIONS = (Exponential, HardSilu, LeakyRelu, LogSigmoid, Celu, Glu, HardTanh, SparsePlus,
+                     Squareplus, TanhShrink, SoftShrink, HardShrink, Sparsemax)
 for _cls in TFJS_ACTIVATIONS + EXTRA_ACTIVATIONS:
     register_builtin(_cls)
 

@@ -97,9 +97,47 @@ class _KerasL2(L1L2):
         return L1L2({'l1': 0, 'l2': 0.01 if value is None else value})
 
 
+class OrthogonalRegularizer(Regularizer):
+    """Keras 3's `OrthogonalRegularizer` (not in TF.js): penalizes non-orthogonal rows
+    (`mode: 'rows'`) or columns (`'columns'`) of a 2-D weight, `factor` times the mean absolute
+    off-diagonal cosine similarity, halved."""
+    className = 'OrthogonalRegularizer'
+
+    def __init__(self, config: dict | None = None, **kwargs):
+        args = normalize_args(config, kwargs, ('factor', 'mode'), 'OrthogonalRegularizer')
+        self.factor = 0.01 if args.get('factor') is None else _rate(args['factor'], 'factor')
+        self.mode = args.get('mode') or 'rows'
+        if self.mode not in ('rows', 'columns'):
+            raise ValueError(f'OrthogonalRegularizer mode must be "rows" or "columns"; got '
+                             f'{self.mode!r}.')
+
+    def apply(self, x) -> Tensor:
+        t = float_raw(x, 'x', 'OrthogonalRegularizer')
+        if t.ndim != 2:
+            raise ValueError(f'OrthogonalRegularizer needs a rank-2 weight; got shape '
+                             f'{list(t.shape)}.')
+        if self.mode == 'columns':
+            t = t.T
+        # Keras: x * rsqrt(max(sum(x^2), epsilon)) along the normalized axis
+        t = t * torch.rsqrt(torch.clamp((t * t).sum(1, keepdim=True), min=1e-7))
+        product = t @ t.T
+        size = product.shape[0]
+        off = product * (1.0 - torch.eye(size, device=t.device))
+        pairs = size * (size - 1) / 2.0
+        return wrap(self.factor * 0.5 * off.abs().sum() / pairs, 'float32')
+
+    def getConfig(self) -> dict:
+        return {'factor': self.factor, 'mode': self.mode}
+
+    @classmethod
+    def fromConfig(cls, config: dict | None = None) -> 'OrthogonalRegularizer':
+        return cls(config or {})
+
+
 register_builtin(L1L2)
 register_builtin(_KerasL1)
 register_builtin(_KerasL2)
+register_builtin(OrthogonalRegularizer)
 
 REGULARIZER_IDENTIFIERS = {'l1l2': 'L1L2', 'l1': 'L1', 'l2': 'L2'}
 
