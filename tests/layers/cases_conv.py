@@ -1,0 +1,77 @@
+"""Generic-harness cases for the convolution, pooling, padding, cropping and upsampling layers.
+
+Each entry: (factory, config, input shape without batch, expected weight names[, options]);
+see tests/layers/test_layer_harness.py."""
+
+CONV = ['kernel', 'bias']
+DEPTHWISE = ['depthwise_kernel', 'bias']
+SEPARABLE = ['depthwise_kernel', 'pointwise_kernel', 'bias']
+
+HARNESS_CASES = [
+    # convolutions
+    ('conv1d', {'filters': 3, 'kernelSize': 2}, [6, 2], CONV),
+    ('conv1d', {'filters': 2, 'kernelSize': 3, 'padding': 'causal', 'dilationRate': 2}, [7, 3], CONV),
+    ('conv1d', {'filters': 2, 'kernelSize': 3, 'dataFormat': 'channelsFirst', 'strides': 2},
+     [3, 9], CONV),
+    ('conv2d', {'filters': 4, 'kernelSize': 3}, [5, 5, 2], CONV),
+    ('conv2d', {'filters': 2, 'kernelSize': [2, 3], 'strides': 2, 'padding': 'same',
+                'useBias': False, 'activation': 'relu'}, [5, 6, 3], ['kernel']),
+    ('conv2d', {'filters': 2, 'kernelSize': 3, 'dataFormat': 'channelsFirst', 'dilationRate': 2},
+     [3, 7, 7], CONV),
+    ('conv2d', {'filters': 4, 'kernelSize': 1, 'groups': 2}, [3, 3, 4], CONV),
+    ('conv3d', {'filters': 2, 'kernelSize': 2, 'padding': 'same'}, [3, 4, 3, 2], CONV),
+    ('conv2dTranspose', {'filters': 3, 'kernelSize': 3, 'strides': 2}, [3, 3, 2], CONV),
+    ('conv2dTranspose', {'filters': 2, 'kernelSize': 2, 'padding': 'same',
+                         'dataFormat': 'channelsFirst'}, [2, 3, 4], CONV),
+    ('conv3dTranspose', {'filters': 2, 'kernelSize': 2, 'strides': [1, 2, 1]}, [2, 2, 2, 3], CONV),
+    ('conv1dTranspose', {'filters': 2, 'kernelSize': 3, 'strides': 2, 'padding': 'same'},
+     [4, 3], CONV),
+    ('conv1dTranspose', {'filters': 2, 'kernelSize': 3, 'dilationRate': 2, 'outputPadding': 1},
+     [4, 3], CONV),
+    ('depthwiseConv2d', {'kernelSize': 3, 'depthMultiplier': 2}, [5, 5, 2], DEPTHWISE),
+    ('depthwiseConv2d', {'kernelSize': 2, 'strides': 2, 'padding': 'same', 'useBias': False,
+                         'dataFormat': 'channelsFirst'}, [3, 5, 5], ['depthwise_kernel']),
+    ('depthwiseConv1d', {'kernelSize': 3, 'depthMultiplier': 3, 'dilationRate': 2}, [8, 2],
+     DEPTHWISE),
+    ('separableConv2d', {'filters': 3, 'kernelSize': 3, 'padding': 'same'}, [4, 4, 2], SEPARABLE),
+    ('separableConv2d', {'filters': 2, 'kernelSize': 2, 'depthMultiplier': 2, 'strides': 2},
+     [5, 5, 3], SEPARABLE),
+    ('separableConv1d', {'filters': 4, 'kernelSize': 3, 'depthMultiplier': 2}, [6, 2], SEPARABLE),
+    # pooling
+    ('maxPooling1d', {'poolSize': 2}, [6, 3], []),
+    ('maxPool1d', {'poolSize': 3, 'strides': 1, 'padding': 'same'}, [5, 2], []),
+    ('averagePooling1d', {'poolSize': 2, 'padding': 'same'}, [5, 2], []),
+    ('avgPool1d', {'poolSize': [3], 'strides': [2]}, [7, 2], []),
+    ('maxPooling2d', {'poolSize': 2}, [4, 4, 3], []),
+    ('maxPool2d', {'poolSize': [3, 2], 'strides': 2, 'padding': 'same',
+                   'dataFormat': 'channelsFirst'}, [2, 5, 5], []),
+    ('averagePooling2d', {'poolSize': 3, 'strides': 2, 'padding': 'same'}, [6, 6, 2], []),
+    ('avgPooling2d', {'poolSize': 2}, [4, 4, 1], []),
+    ('maxPooling3d', {'poolSize': 2}, [4, 4, 4, 2], []),
+    ('averagePooling3d', {'poolSize': 2, 'padding': 'same', 'dataFormat': 'channelsFirst'},
+     [2, 3, 3, 3], []),
+    ('avgPool3d', {'poolSize': [2, 1, 2]}, [4, 3, 4, 1], []),
+    ('globalAveragePooling1d', {}, [5, 3], []),
+    ('globalMaxPooling1d', {}, [5, 3], []),
+    ('globalMaxPool1d', {'keepdims': True}, [5, 3], []),
+    ('globalAveragePooling2d', {}, [4, 4, 3], []),
+    ('globalAveragePooling2d', {'dataFormat': 'channelsFirst', 'keepdims': True}, [3, 4, 4], []),
+    ('globalMaxPooling2d', {}, [4, 4, 3], []),
+    ('globalAveragePooling3d', {}, [2, 3, 3, 2], []),
+    ('globalMaxPooling3d', {'keepdims': True}, [2, 3, 3, 2], []),
+    # padding, cropping, upsampling
+    ('zeroPadding1d', {'padding': [1, 2]}, [4, 2], []),
+    ('zeroPadding2d', {}, [3, 3, 2], []),
+    ('zeroPadding2d', {'padding': [[1, 0], [2, 3]], 'dataFormat': 'channelsFirst'}, [2, 3, 3], []),
+    ('zeroPadding3d', {'padding': [1, [0, 2], 1]}, [2, 2, 2, 1], []),
+    ('cropping1D', {'cropping': [1, 2]}, [6, 2], []),
+    ('cropping2D', {'cropping': [[1, 0], [0, 2]]}, [4, 5, 2], []),
+    ('cropping2D', {'cropping': 1, 'dataFormat': 'channelsFirst'}, [2, 4, 4], []),
+    ('cropping3D', {'cropping': [[1, 0], 1, [0, 1]]}, [3, 4, 3, 2], []),
+    ('upSampling1d', {'size': 3}, [3, 2], []),
+    ('upSampling2d', {}, [2, 3, 2], []),
+    ('upSampling2d', {'size': [2, 3], 'interpolation': 'bilinear'}, [3, 2, 2], []),
+    ('upSampling2d', {'size': [3, 2], 'dataFormat': 'channelsFirst',
+                      'interpolation': 'bilinear'}, [2, 2, 3], []),
+    ('upSampling3d', {'size': [1, 2, 2]}, [2, 2, 2, 1], []),
+]
