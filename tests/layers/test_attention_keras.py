@@ -1,0 +1,68 @@
+"""Attention layers against real Keras 3 (fixtures made by tools/fixtures/keras_attention.py):
+MultiHeadAttention, Attention and AdditiveAttention built from Keras's get_config(), given
+Keras's weights, inputs, Keras masks and attention masks, must give Keras's outputs (and
+attention scores) at 1e-5; weight names and order are Keras's."""
+import numpy as np
+import pytest
+
+import tfjs as tf
+from test_preprocessing_keras import arrays, assert_close, keras_layer, load_cases
+
+CASES = load_cases('attention')
+
+
+def _inputs(case, masks_as: str):
+    xs = [tf.tensor(a) for a in arrays(case, 'in')]
+    masks = [case['arrays'].get(f'mask{i}') for i in range(len(xs))]
+    kwargs = dict(case['kwargs'])
+    if 'kw_attention_mask' in case['arrays']:
+        kwargs['attentionMask'] = tf.tensor(case['arrays']['kw_attention_mask'])
+    if any(m is not None for m in masks):
+        if masks_as == 'kwargs':
+            kwargs['mask'] = [None if m is None else tf.tensor(m) for m in masks]
+        else:                                       # eager: the tensors carry their masks
+            for x, m in zip(xs, masks):
+                x.kerasMask = None if m is None else tf.tensor(m)
+    return xs, kwargs
+
+
+@pytest.mark.parametrize('masks_as', ['tensors', 'kwargs'])
+@pytest.mark.parametrize('case', CASES, ids=[c['name'] for c in CASES])
+def test_attention_layer_matches_keras(case, masks_as):
+    layer = keras_layer(case)
+    xs, kwargs = _inputs(case, masks_as)
+    layer.apply(xs, dict(kwargs))
+    names = [w.originalName.split('/', 1)[1] for w in layer.weights]
+    assert names == case['weight_names']
+    layer.setWeights([tf.tensor(w) for w in arrays(case, 'w')])
+    out = layer.apply(xs, dict(kwargs))
+    outs = out if isinstance(out, list) else [out]
+    expected = arrays(case, 'out')
+    assert len(outs) == len(expected)
+    for i, (o, e) in enumerate(zip(outs, expected)):
+        assert_close(o, e, f'{case["name"]} output {i}', rtol=1e-5, atol=1e-5)
+    shapes = layer.computeOutputShape([list(x.shape) for x in xs])
+    shapes = shapes if isinstance(shapes[0], list) else [shapes]
+    assert [list(s) for s in shapes] == [list(e.shape) for e in expected]
+
+
+def test_multi_head_attention_in_a_functional_model_with_masks_from_embedding():
+    case = next(c for c in CASES if c['name'] == 'mha_self')
+    tokens = tf.input({'shape': [4], 'dtype': 'int32'})
+    emb = tf.layers.embedding({'inputDim': 10, 'outputDim': 6, 'maskZero': True})
+    x = emb.apply(tokens)
+    layer = keras_layer(case)
+    y = layer.apply([x, x])
+    model = tf.model({'inputs': tokens, 'outputs': y})
+    layer.setWeights([tf.tensor(w) for w in arrays(case, 'w')])
+    ids = np.array([[1, 2, 0, 0], [3, 4, 5, 6]], dtype=np.int32)
+    out = np.asarray(model.predict(tf.tensor(ids, None, 'int32')))
+    # the same with the masks given by hand, eagerly
+    e = emb.apply(tf.tensor(ids, None, 'int32'))
+    m = tf.tensor(ids != 0)
+    ref = layer.apply([e, e], {'mask': [m, m]})
+    assert_close(out, ref, 'model vs eager')
+    assert e.kerasMask is not None                 # eager tensors carry the Embedding's mask
+    assert_close(layer.apply([e, e]), ref, 'eager with kerasMask')
+    plain = tf.tensor(np.asarray(e))
+    assert not np.allclose(np.asarray(layer.apply([plain, plain])), out)
