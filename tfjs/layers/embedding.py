@@ -71,6 +71,15 @@ class Embedding(Layer):
         self.inputLength = args.get('inputLength')
         self.embeddings = None
 
+    @classmethod
+    def fromConfig(cls, config: dict, customObjects: dict | None = None):
+        # TF.js's own configs carry `batchInputShape` without `dtype` (the constructor derives
+        # it from `inputLength`); keep it that way so that a config round trip is exact.
+        layer = super().fromConfig(config)
+        if config.get('dtype') is None and config.get('inputDType') is None:
+            layer.dtype = None
+        return layer
+
     def build(self, inputShape) -> None:
         if self.embeddings is None:
             self.embeddings = self.addWeight('embeddings', [self.inputDim, self.outputDim],

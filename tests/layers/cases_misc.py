@@ -1,0 +1,47 @@
+"""Generic-harness cases for embedding, masking and the remaining core layers, advanced
+activations, noise layers, the extra normalizations and Dot (see test_layer_harness.py).
+
+(Masks: the harness puts `flatten` after 3D outputs, and flatten takes no mask, as in TF.js;
+so masking layers are run here on inputs whose mask does not reach a flatten.)"""
+
+HARNESS_CASES = [
+    ('embedding', {'inputDim': 7, 'outputDim': 3}, [4], ['embeddings'], {'input': ('int', 0, 7)}),
+    ('embedding', {'inputDim': 5, 'outputDim': 2, 'inputLength': 3}, [3], ['embeddings'],
+     {'input': ('int', 0, 5)}),
+    ('embedding', {'inputDim': 9, 'outputDim': 2, 'embeddingsRegularizer': 'l1l2'}, [2, 2],
+     ['embeddings'], {'input': ('int', 0, 9)}),
+    ('masking', {}, [3], []),
+    ('masking', {'maskValue': -1}, [4], []),
+    ('repeatVector', {'n': 3}, [4], []),
+    ('permute', {'dims': [2, 1]}, [3, 4], []),
+    ('permute', {'dims': [3, 1, 2]}, [2, 3, 4], []),
+    ('spatialDropout1d', {'rate': 0.3}, [4, 3], []),
+    ('spatialDropout2d', {'rate': 0.3}, [3, 3, 2], []),
+    ('spatialDropout2d', {'rate': 0.3, 'dataFormat': 'channelsFirst'}, [2, 3, 3], []),
+    ('spatialDropout3d', {'rate': 0.3, 'seed': 1}, [2, 2, 2, 2], []),
+    ('identity', {}, [3], []),
+    ('activityRegularization', {'l1': 0.01, 'l2': 0.02}, [3], []),
+    ('reLU', {}, [4], []),
+    ('reLU', {'maxValue': 1.5, 'negativeSlope': 0.1, 'threshold': 0.2}, [4], []),
+    ('leakyReLU', {'alpha': 0.2}, [4], []),
+    ('prelu', {}, [4], ['alpha']),
+    ('prelu', {'sharedAxes': [1], 'alphaInitializer': 'ones'}, [3, 2], ['alpha']),
+    ('elu', {}, [3], []),
+    ('elu', {'alpha': 0.5}, [3], []),
+    ('thresholdedReLU', {'theta': 0.5}, [3], []),
+    ('softmax', {}, [4], []),
+    ('softmax', {'axis': [1, 2]}, [2, 3], []),
+    ('gaussianNoise', {'stddev': 0.1}, [3], []),
+    ('gaussianDropout', {'rate': 0.2}, [3], []),
+    ('alphaDropout', {'rate': 0.2, 'noiseShape': [None, 1]}, [3], []),
+    ('layerNormalization', {}, [4], ['gamma', 'beta']),
+    ('layerNormalization', {'axis': [1, 2], 'center': False}, [2, 3], ['gamma']),
+    ('layerNormalization', {'axis': 1, 'scale': False}, [3, 2], ['beta']),
+    ('groupNormalization', {'groups': 2}, [3, 4], ['gamma', 'beta']),
+    ('groupNormalization', {'groups': -1, 'axis': 1, 'center': False}, [4, 3], ['gamma']),
+    ('unitNormalization', {}, [4], []),
+    ('unitNormalization', {'axis': [1, 2]}, [2, 3], []),
+    ('dot', {'axes': -1}, [[3], [3]], []),
+    ('dot', {'axes': [2, 1], 'normalize': True}, [[2, 3], [3, 4]], []),
+    ('dot', {'axes': [1, 3]}, [[3, 2], [2, 4, 3]], []),
+]
