@@ -281,3 +281,20 @@ def test_saved_model_with_lambda_loads_with_a_registered_replacement(tmp_path):
                                    rtol=1e-6)
     finally:
         clear_custom_classes()
+
+
+@pytest.mark.parametrize('name', ['embedding', 'core_extra', 'advanced_activations', 'noise',
+                                  'normalization_extra', 'merge'])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(f'tfjs.layers.{name}'))
+    assert result.failed == 0 and result.attempted > 0
+
+
+def test_accelerator_gather_gives_zero_rows_out_of_range():
+    import torch
+    from tfjs.layers.embedding import gather_rows_or_zeros
+    table = torch.arange(6, dtype=torch.float32).reshape(3, 2)
+    out = gather_rows_or_zeros(table, torch.tensor([2, -1, 3, 0], dtype=torch.int32))
+    np.testing.assert_array_equal(out.numpy(), [[4, 5], [0, 0], [0, 0], [0, 1]])

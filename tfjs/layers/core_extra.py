@@ -27,7 +27,7 @@ class Masking(TorchLayer):
     >>> layer = tf.layers.masking({'maskValue': 0})
     >>> x = tf.tensor3d([[[1, 2], [0, 0]]], [1, 2, 2])
     >>> layer.computeMask(x).arraySync()
-    [[True, False]]
+    [[1, 0]]
     """
 
     className = 'Masking'

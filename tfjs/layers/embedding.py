@@ -27,6 +27,14 @@ def _positive_int(value, name: str) -> int:
     return value
 
 
+def gather_rows_or_zeros(table: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """`table[index]` for a 1D index, with a zero row for indices outside the table (no host
+    sync, no device-side assert)."""
+    valid = (index >= 0) & (index < table.shape[0])
+    rows = table.index_select(0, torch.where(valid, index, torch.zeros_like(index)))
+    return rows * valid.unsqueeze(1).to(rows.dtype)
+
+
 class Embedding(Layer):
     """Turn indices into dense vectors of size `outputDim`; weight `embeddings`
     `[inputDim, outputDim]` (initializer `randomUniform(-0.05, 0.05)`).
@@ -36,7 +44,7 @@ class Embedding(Layer):
     >>> layer.apply(tf.tensor2d([[1, 0]], [1, 2], 'int32')).shape
     [1, 2, 3]
     >>> layer.computeMask(tf.tensor2d([[1, 0]], [1, 2], 'int32')).arraySync()
-    [[True, False]]
+    [[1, 0]]
     """
 
     className = 'Embedding'
@@ -124,8 +132,7 @@ class Embedding(Layer):
                                  f'{self.inputDim - 1}] (inputDim is {self.inputDim}). Make '
                                  'inputDim the vocabulary size (+1 with maskZero).') from e
         else:
-            valid = (flat >= 0) & (flat < self.inputDim)
-            out = table.index_select(0, torch.where(valid, flat, 0)) * valid.unsqueeze(1)
+            out = gather_rows_or_zeros(table, flat)
         return out.reshape(tuple(x.shape) + (self.outputDim,))
 
     def call(self, inputs, kwargs: dict):

@@ -96,8 +96,8 @@ class LayerNormalization(_Affine):
 
     >>> import tfjs as tf
     >>> layer = tf.layers.layerNormalization()
-    >>> [round(v, 3) for v in layer.apply(tf.tensor2d([[1, 3]], [1, 2])).arraySync()[0]]
-    [-0.999, 0.999]
+    >>> [round(v, 4) for v in layer.apply(tf.tensor2d([[1, 3]], [1, 2])).arraySync()[0]]
+    [-0.9995, 0.9995]
     """
 
     className = 'LayerNormalization'
