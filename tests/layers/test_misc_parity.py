@@ -105,6 +105,12 @@ CASES = [
     ('dot', {'axes': 1}, [[3], [3, 5]], {}),
     ('dot', {'axes': [2, 1]}, [[4, 3], [3]], {}),
     ('dot', {'axes': -1}, [[2, 3], [2, 3]], dict(check_mask=True)),
+    # int32 inputs keep their dtype where TF.js's do
+    ('reLU', {'maxValue': 2}, [4], dict(input_spec=('int', -3, 4))),
+    ('dot', {'axes': -1}, [[3], [3]], dict(input_spec=('int', -3, 4))),
+    ('masking', {'maskValue': 1}, [3, 2], dict(input_spec=('int', 0, 2), check_mask=True)),
+    ('permute', {'dims': [2, 1]}, [2, 3], dict(input_spec=('int', -3, 4))),
+    ('repeatVector', {'n': 2}, [3], dict(input_spec=('int', -3, 4))),
 ]
 
 
@@ -247,3 +253,15 @@ def test_seeded_noise_is_reproducible():
     a = tf.layers.gaussianNoise({'stddev': 1, 'seed': 7}).apply(x, {'training': True})
     b = tf.layers.gaussianNoise({'stddev': 1, 'seed': 7}).apply(x, {'training': True})
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+@pytest.mark.parametrize('factory,config', [('reLU', {}), ('masking', {}), ('permute', {'dims': [1]}),
+                                            ('repeatVector', {'n': 2}), ('dot', {'axes': 1})])
+def test_int32_inputs_keep_their_dtype_like_tfjs(oracle, factory, config):
+    x = np.array([[-2, 3], [1, 0]], np.int32)
+    js = """const l = tf.layers[args.f](args.c);
+            return l.apply(args.f === 'dot' ? [args.x, args.x] : args.x).dtype;"""
+    theirs = oracle.eval(js, {'f': factory, 'c': config, 'x': x})
+    ours = getattr(tf.layers, factory)(config).apply(
+        [tf.tensor(x), tf.tensor(x)] if factory == 'dot' else tf.tensor(x))
+    assert ours.dtype == theirs == 'int32'

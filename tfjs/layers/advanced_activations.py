@@ -81,6 +81,16 @@ class ReLU(_Elementwise):
             out = out - slope * torch.relu(thr - x)
         return out
 
+    def call(self, inputs, kwargs: dict):
+        x = one_input(inputs, self)
+        t = x._value()
+        if not t.is_floating_point() and not self.negativeSlope and not self.threshold:
+            out = torch.relu(t)                # an int32 input stays int32, as in TF.js
+            if self.maxValue is not None:
+                out = torch.clamp(out, 0, int(self.maxValue))
+            return Tensor._make(out, x.dtype)
+        return super().call(inputs, kwargs)
+
     def getConfig(self) -> dict:
         config = {'maxValue': self.maxValue}
         if self.negativeSlope:                 # Keras's extras, saved only when used
@@ -248,7 +258,9 @@ def _broadcastable_mask(mask: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 class Softmax(_Elementwise):
     """Softmax over `axis` (TF.js's default: 1; Keras's: -1, always written in its configs).
     A list of axes normalizes over all of them. A `mask` kwarg (1 keep, 0 drop) pushes dropped
-    entries to -1e9 before the softmax, as TF.js does.
+    entries to -1e9 before the softmax, as TF.js does; a mask over the leading axes only (an
+    Embedding's per-timestep mask) gets trailing singleton axes first (TF.js would broadcast it
+    against the last axes instead, and then refuse the mask in `computeMask`).
 
     >>> import tfjs as tf
     >>> tf.layers.softmax().apply(tf.tensor2d([[0, 0]], [1, 2])).arraySync()

@@ -256,6 +256,7 @@ class Dot(Merge):
             raise ValueError(f'A `Dot` layer must be called on exactly 2 inputs, but received '
                              f'{len(inputs)} input(s).')
         x1, x2 = (x._value() for x in inputs)
+        ints = not (x1.is_floating_point() or x2.is_floating_point() or self.normalize)
         x1 = x1 if x1.is_floating_point() else x1.float()
         x2 = x2 if x2.is_floating_point() else x2.float()
         a1, a2 = _dot_axes(self.axes, [x1.ndim, x2.ndim])
@@ -270,6 +271,8 @@ class Dot(Merge):
         out = out.reshape([batch] + rest1 + rest2)
         if out.ndim == 1:
             out = out.unsqueeze(1)
+        if ints:                                      # int32 inputs give int32, as in TF.js
+            return Tensor._make(torch.round(out).to(torch.int32), 'int32')
         return Tensor._make(out, 'float32')
 
     def computeMask(self, inputs, mask=None):

@@ -10,7 +10,8 @@ from ..engine.topology import InputSpec
 from ..errors import ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
-from .core import TorchLayer, one_shape
+from ..tensor import Tensor
+from .core import TorchLayer, one_input, one_shape
 
 
 def _axes_arg(axis, layer: str):
@@ -34,6 +35,15 @@ def _resolve_axes(axis, ndim: int, layer: str) -> list:
     if len(set(axes)) != len(axes):
         raise ValueError(f'{layer}: found duplicate axes in {axes}.')
     return axes
+
+
+def _float_call(layer: TorchLayer, inputs, kwargs: dict) -> Tensor:
+    """Run `layer.forward` on the input as float32 (integer inputs are normalized as floats;
+    TF.js would compute in int32 and return zeros)."""
+    t = one_input(inputs, layer)._value()
+    if not t.is_floating_point():
+        t = t.float()
+    return Tensor._make(layer.forward(t, bool(kwargs.get('training'))), 'float32')
 
 
 class _Affine(TorchLayer):
@@ -70,6 +80,9 @@ class _Affine(TorchLayer):
 
     def computeOutputShape(self, inputShape):
         return inputShape
+
+    def call(self, inputs, kwargs: dict):
+        return _float_call(self, inputs, kwargs)
 
     def _affine_config(self) -> dict:
         return {
@@ -240,6 +253,9 @@ class UnitNormalization(TorchLayer):
         shape = one_shape(inputShape, self)
         _resolve_axes(self.axis, len(shape), 'UnitNormalization')
         return inputShape
+
+    def call(self, inputs, kwargs: dict):
+        return _float_call(self, inputs, kwargs)
 
     def forward(self, x: torch.Tensor, training: bool = False) -> torch.Tensor:
         square_sum = torch.sum(x * x, dim=self.axis, keepdim=True)
