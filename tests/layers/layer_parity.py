@@ -21,16 +21,23 @@ import numpy as np
 import tfjs as tf
 
 JS = r"""
-const layer = tf.layers[args.factory](args.config);
+// nested layers (RNN cells, wrapped layers) are given as {factory, config}
+const isPlain = v => v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof tf.Tensor);
+const nested = v => Array.isArray(v) ? v.map(nested)
+    : !isPlain(v) ? v
+    : (typeof v.factory === 'string' && isPlain(v.config)) ? tf.layers[v.factory](nested(v.config))
+    : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nested(x)]));
+const layer = tf.layers[args.factory](nested(args.config));
 const xs = args.inputs;
 const inp = args.multi ? xs : xs[0];
-const kw = args.kwargs;
-layer.apply(inp, kw);
+// a fresh kwargs object per call: TF.js's RNN.apply writes into it
+const kw = () => Object.assign({}, args.kwargs);
+layer.apply(inp, kw());
 if (args.weights.length) layer.setWeights(args.weights);
 const asList = o => Array.isArray(o) ? o : [o];
-const outs = asList(layer.apply(inp, kw));
+const outs = asList(layer.apply(inp, kw()));
 const objective = (ins) => {
-  const o = asList(layer.apply(args.multi ? ins : ins[0], kw));
+  const o = asList(layer.apply(args.multi ? ins : ins[0], kw()));
   return o.map((t, i) => tf.sum(tf.mul(tf.cast(t, 'float32'), args.rs[i]))).reduce((a, b) => tf.add(a, b));
 };
 const floatIdx = xs.map((x, i) => x.dtype === 'float32' ? i : -1).filter(i => i >= 0);
@@ -58,6 +65,18 @@ return {
   outputShape: layer.computeOutputShape(args.multi ? xs.map(x => x.shape) : xs[0].shape),
 };
 """
+
+
+def build_nested(value):
+    """Config values `{'factory': name, 'config': {...}}` (RNN cells, wrapped layers) become
+    layers, on both sides of the comparison."""
+    if isinstance(value, dict):
+        if set(value) == {'factory', 'config'}:
+            return getattr(tf.layers, value['factory'])(build_nested(dict(value['config'])))
+        return {k: build_nested(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [build_nested(v) for v in value]
+    return value
 
 
 def make_input(shape, spec, rs: np.random.RandomState) -> np.ndarray:
@@ -115,7 +134,7 @@ def check_layer(oracle, factory: str, config: dict, input_shapes, *, batch: int 
         inputs = [make_input([batch] + list(s), sp, rs) for s, sp in zip(shapes, specs)]
     kwargs = dict(kwargs or {})
 
-    layer = getattr(tf.layers, factory)(dict(config))
+    layer = getattr(tf.layers, factory)(build_nested(dict(config)))
     xs = [tf.tensor(a) for a in inputs]
     inp = xs if multi else xs[0]
     layer.apply(inp, dict(kwargs))

@@ -7,6 +7,7 @@ The cases come from every `tests/layers/cases_*.py` module's `HARNESS_CASES`: tu
 shapes means a multi-input layer. Options: `input` ('float', ('int', lo, hi) or
 ('uniform', lo, hi)), `train` (False to skip the training step: layers with no gradient path),
 `non_trainable_changes` (names of non-trainable weights that legitimately change in training).
+Nested layers in a config (RNN cells, wrapped layers) are `{'factory': name, 'config': {...}}`.
 """
 import glob
 import importlib
@@ -17,7 +18,7 @@ import numpy as np
 import pytest
 
 import tfjs as tf
-from layer_parity import make_input
+from layer_parity import build_nested, make_input
 from tfjs.serialization import convert_pythonic_to_ts, convert_ts_to_pythonic
 from tfjs.serialization.registry import deserialize
 
@@ -71,7 +72,7 @@ def _shapes(outputs):
 
 @pytest.mark.parametrize('name,config,shape,weights,opts', CASES)
 def test_symbolic_and_eager_agree_with_compute_output_shape(name, config, shape, weights, opts):
-    layer = getattr(tf.layers, name)(dict(config))
+    layer = getattr(tf.layers, name)(build_nested(dict(config)))
     symbolic = layer.apply(_one(_symbolic(shape, opts), shape))
     xs = _inputs(shape, opts)
     eager = layer.apply(_one(xs, shape))
@@ -86,7 +87,7 @@ def test_symbolic_and_eager_agree_with_compute_output_shape(name, config, shape,
 
 @pytest.mark.parametrize('name,config,shape,weights,opts', CASES)
 def test_config_and_json_round_trip(name, config, shape, weights, opts):
-    layer = getattr(tf.layers, name)(dict(config))
+    layer = getattr(tf.layers, name)(build_nested(dict(config)))
     layer.apply(_one(_symbolic(shape, opts), shape))
     conf = layer.getConfig()
     rebuilt = type(layer).fromConfig(conf)
@@ -100,7 +101,7 @@ def test_config_and_json_round_trip(name, config, shape, weights, opts):
 def test_one_training_step_changes_trainable_weights_only(name, config, shape, weights, opts):
     if opts.get('train') is False:
         pytest.skip('this layer has no gradient path to train through')
-    layer = getattr(tf.layers, name)(dict(config))
+    layer = getattr(tf.layers, name)(build_nested(dict(config)))
     inputs = _symbolic(shape, opts)
     out = layer.apply(_one(inputs, shape))
     outs = out if isinstance(out, list) else [out]
