@@ -20,6 +20,7 @@ from ..engine.topology import InputSpec
 from ..errors import ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
+from ..serialization.registry import register_builtin
 from . import _conv_common as cc
 from .core import TorchLayer, one_shape
 
@@ -368,3 +369,7 @@ FACTORIES = {
     'conv3dTranspose': (Conv3DTranspose, "{'filters': 2, 'kernelSize': 3}"),
     'conv1dTranspose': (Conv1DTranspose, "{'filters': 2, 'kernelSize': 3}"),
 }
+
+# Keras's other names for these classes (keras.layers.Convolution2D, ...), for deserialization
+for _cls in (Conv1D, Conv2D, Conv3D, Conv1DTranspose, Conv2DTranspose, Conv3DTranspose):
+    register_builtin(_cls, _cls.className.replace('Conv', 'Convolution', 1))

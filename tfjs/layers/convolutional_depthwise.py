@@ -20,6 +20,7 @@ from ..engine.topology import InputSpec
 from ..errors import ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
+from ..serialization.registry import register_builtin
 from . import _conv_common as cc
 from .convolutional import BaseConv
 from .core import one_shape
@@ -251,3 +252,7 @@ FACTORIES = {
     'depthwiseConv1d': (DepthwiseConv1D, "{'kernelSize': 3}"),
     'separableConv1d': (SeparableConv1D, "{'filters': 2, 'kernelSize': 3}"),
 }
+
+# Keras's other names (keras.layers.SeparableConvolution2D, ...), for deserialization
+for _cls in (SeparableConv1D, SeparableConv2D):
+    register_builtin(_cls, _cls.className.replace('Conv', 'Convolution', 1))

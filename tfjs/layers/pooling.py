@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from ..engine.topology import InputSpec
 from ..errors import ValueError
+from ..serialization.registry import register_builtin
 from ..tensor import Tensor
 from . import _conv_common as cc
 from .core import TorchLayer, one_input, one_shape
@@ -435,3 +436,10 @@ FACTORIES = {
     'globalAveragePooling3d': (GlobalAveragePooling3D, ''),
     'globalMaxPooling3d': (GlobalMaxPooling3D, ''),
 }
+
+# Keras's other names (keras.layers.MaxPool2D, AvgPool1D, GlobalAvgPool2D, ...), for
+# deserialization
+for _cls in (MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D,
+             AveragePooling3D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+             GlobalAveragePooling3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D):
+    register_builtin(_cls, _cls.className.replace('Pooling', 'Pool').replace('Average', 'Avg'))
