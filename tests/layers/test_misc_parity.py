@@ -265,3 +265,138 @@ def test_int32_inputs_keep_their_dtype_like_tfjs(oracle, factory, config):
     ours = getattr(tf.layers, factory)(config).apply(
         [tf.tensor(x), tf.tensor(x)] if factory == 'dot' else tf.tensor(x))
     assert ours.dtype == theirs == 'int32'
+
+
+# ------------------------------------------------------------- models across the two languages --
+SEQUENTIAL_JS = """
+  const model = tf.sequential();
+  model.add(tf.layers.embedding({inputDim: 10, outputDim: 4, inputLength: 5}));
+  model.add(tf.layers.permute({dims: [2, 1]}));
+  model.add(tf.layers.prelu({sharedAxes: [1], alphaInitializer: 'ones'}));
+  model.add(tf.layers.spatialDropout1d({rate: 0.3}));
+  model.add(tf.layers.gaussianNoise({stddev: 0.2}));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.repeatVector({n: 2}));
+  model.add(tf.layers.layerNormalization({axis: [1, 2], epsilon: 0.01}));
+  model.add(tf.layers.leakyReLU({alpha: 0.2}));
+  model.add(tf.layers.gaussianDropout({rate: 0.2}));
+  model.add(tf.layers.thresholdedReLU({theta: 0.1}));
+  model.add(tf.layers.alphaDropout({rate: 0.1}));
+  model.add(tf.layers.elu());
+  model.add(tf.layers.reLU({maxValue: 1.5}));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({units: 3}));
+  model.add(tf.layers.softmax());"""
+
+
+def _sequential():
+    model = tf.sequential()
+    model.add(tf.layers.embedding({'inputDim': 10, 'outputDim': 4, 'inputLength': 5}))
+    model.add(tf.layers.permute({'dims': [2, 1]}))
+    model.add(tf.layers.prelu({'sharedAxes': [1], 'alphaInitializer': 'ones'}))
+    model.add(tf.layers.spatialDropout1d({'rate': 0.3}))
+    model.add(tf.layers.gaussianNoise({'stddev': 0.2}))
+    model.add(tf.layers.flatten())
+    model.add(tf.layers.repeatVector({'n': 2}))
+    model.add(tf.layers.layerNormalization({'axis': [1, 2], 'epsilon': 0.01}))
+    model.add(tf.layers.leakyReLU({'alpha': 0.2}))
+    model.add(tf.layers.gaussianDropout({'rate': 0.2}))
+    model.add(tf.layers.thresholdedReLU({'theta': 0.1}))
+    model.add(tf.layers.alphaDropout({'rate': 0.1}))
+    model.add(tf.layers.elu())
+    model.add(tf.layers.reLU({'maxValue': 1.5}))
+    model.add(tf.layers.flatten())
+    model.add(tf.layers.dense({'units': 3}))
+    model.add(tf.layers.softmax())
+    return model
+
+
+FUNCTIONAL_JS = """
+  const a = tf.input({shape: [3]});
+  const b = tf.input({shape: [3]});
+  const seq = tf.input({shape: [4, 2]});
+  const other = tf.input({shape: [4, 3]});
+  const cos = tf.layers.dot({axes: -1, normalize: true}).apply([a, b]);
+  const masked = tf.layers.masking({maskValue: 0}).apply(seq);
+  const h = tf.layers.dense({units: 3}).apply(masked);
+  const pairs = tf.layers.dot({axes: [2, 2]}).apply([h, other]);
+  const flat = tf.layers.flatten().apply(pairs);
+  const out = tf.layers.concatenate().apply([flat, cos]);
+  const model = tf.model({inputs: [a, b, seq, other], outputs: out});"""
+
+
+def _functional():
+    a = tf.input({'shape': [3]})
+    b = tf.input({'shape': [3]})
+    seq = tf.input({'shape': [4, 2]})
+    other = tf.input({'shape': [4, 3]})
+    cos = tf.layers.dot({'axes': -1, 'normalize': True}).apply([a, b])
+    masked = tf.layers.masking({'maskValue': 0}).apply(seq)
+    h = tf.layers.dense({'units': 3}).apply(masked)
+    pairs = tf.layers.dot({'axes': [2, 2]}).apply([h, other])
+    flat = tf.layers.flatten().apply(pairs)
+    out = tf.layers.concatenate().apply([flat, cos])
+    return tf.model({'inputs': [a, b, seq, other], 'outputs': out})
+
+
+MODELS = {'sequential': (_sequential, SEQUENTIAL_JS, 10), 'functional': (_functional, FUNCTIONAL_JS, None)}
+
+
+def _model_inputs(shapes, int_max, seed):
+    rs = np.random.RandomState(seed)
+    xs = []
+    for s in shapes:
+        shape = [2] + list(s[1:])
+        x = np.floor(rs.uniform(0, int_max, shape)) if int_max else rs.randn(*shape)
+        if len(shape) == 3 and not int_max:
+            x[:, 1] = 0                  # a masked timestep for `masking`
+        xs.append(x.astype(np.float32))
+    return xs
+
+
+def _predict(model, xs):
+    out = model.predict([tf.tensor(x) for x in xs] if len(xs) > 1 else tf.tensor(xs[0]))
+    return np.asarray(out)
+
+
+PREDICT_JS = """
+  return model.predict(args.xs.length > 1 ? args.xs : args.xs[0]);"""
+
+
+@pytest.mark.parametrize('name', list(MODELS))
+def test_model_saved_here_loads_in_tfjs(oracle, tmp_path, name):
+    build, _, int_max = MODELS[name]
+    model = build()
+    rs = np.random.RandomState(3)
+    model.setWeights([tf.tensor(rs.randn(*w.shape).astype(np.float32) * 0.5)
+                      for w in model.getWeights()])
+    xs = _model_inputs([t.shape for t in model.inputs], int_max, 0)
+    ours = _predict(model, xs)
+    model.save(f'file://{tmp_path}/m')
+    theirs = oracle.eval('const model = await helpers.loadModelFromDir(args.path);' + PREDICT_JS,
+                         {'path': str(tmp_path / 'm' / 'model.json'), 'xs': xs})
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('name', list(MODELS))
+def test_model_saved_by_tfjs_loads_here(oracle, tmp_path, name):
+    _, js, int_max = MODELS[name]
+    shapes = oracle.eval(js + 'return model.inputs.map(t => t.shape);')
+    xs = _model_inputs(shapes, int_max, 1)
+    theirs = oracle.eval(js + 'await helpers.saveModelToDir(model, args.dir);' + PREDICT_JS,
+                         {'dir': str(tmp_path / 'js'), 'xs': xs})
+    loaded = tf.loadLayersModel(f'file://{tmp_path}/js/model.json')
+    np.testing.assert_allclose(_predict(loaded, xs), theirs, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('name', list(MODELS))
+def test_model_topology_is_tfjs_topology(oracle, name):
+    import json
+    from tfjs.engine.common import reset_uids
+    oracle.restart()                      # fresh TF.js name counters
+    theirs = oracle.eval(MODELS[name][1] + 'return model.toJSON(null, false);')
+    reset_uids()
+    ours = MODELS[name][0]().toJSON(None, False)
+    ours, theirs = json.loads(json.dumps(ours)), json.loads(json.dumps(theirs))
+    ours.pop('keras_version', None), theirs.pop('keras_version', None)
+    assert ours == theirs
