@@ -119,12 +119,13 @@ def check_layer(oracle, factory: str, config: dict, input_shapes, *, batch: int 
                 inputs=None, input_spec='float', kwargs: dict | None = None, seed: int = 0,
                 weights=None, gradients: bool = True, compare_config: bool = True,
                 check_mask: bool = False, in_mask=None, rtol: float = 1e-5,
-                atol: float = 1e-6) -> dict:
+                atol: float = 1e-6, compare_output_shape: bool = True) -> dict:
     """Compare `tf.layers[factory](config)` here and in TF.js; returns both results.
 
     `input_shapes` excludes the batch axis; a list of shapes means a multi-input layer. `inputs`
     (numpy arrays, batch included) overrides the random inputs; `weights` overrides our
-    initial weights (they are set here, then copied to TF.js).
+    initial weights (they are set here, then copied to TF.js). `compare_output_shape=False`
+    skips computeOutputShape where TF.js's is wrong (document why at the call).
     """
     rs = np.random.RandomState(seed)
     multi = bool(input_shapes) and isinstance(input_shapes[0], (list, tuple))
@@ -187,7 +188,8 @@ def check_layer(oracle, factory: str, config: dict, input_shapes, *, batch: int 
     assert names == theirs['weightNames'], (names, theirs['weightNames'])
     assert [list(w.shape) for w in layer.weights] == [list(s) for s in theirs['weightShapes']]
     ours_shape = layer.computeOutputShape([list(x.shape) for x in xs] if multi else list(xs[0].shape))
-    assert _json_like(ours_shape) == _json_like(theirs['outputShape'])
+    if compare_output_shape:
+        assert _json_like(ours_shape) == _json_like(theirs['outputShape'])
 
     if compare_config:
         ours_conf = _json_like({k: v for k, v in layer.getConfig().items() if k != 'name'})
