@@ -110,3 +110,43 @@ def test_batch_shuffle_keeps_batches_together():
     assert [len(b) for b in firsts[2::3]] == [2, 2, 2]      # the partial batch stays last
     with pytest.raises(ValueError, match='shuffle must be'):
         m.fit(x, x, {'shuffle': 'sometimes', 'verbose': 0})
+
+
+def _two_output_model():
+    inp = tf.input({'shape': [3]})
+    a = tf.layers.dense({'units': 1, 'name': 'a', 'kernelInitializer': 'ones'}).apply(inp)
+    b = tf.layers.dense({'units': 1, 'name': 'b', 'kernelInitializer': 'zeros'}).apply(inp)
+    return tf.model({'inputs': inp, 'outputs': [a, b]})
+
+
+@pytest.mark.parametrize('weights', [[2.0, 0.5], {'a': 2.0, 'b': 0.5}])
+def test_loss_weights_weight_the_total_loss_only(weights):
+    m = _two_output_model()
+    m.compile({'optimizer': tf.train.sgd(0.0), 'loss': 'meanSquaredError', 'lossWeights': weights})
+    x, ya, yb = tf.tensor(X), tf.tensor(Y), tf.tensor(Y * 2)
+    h = m.fit(x, [ya, yb], {'epochs': 1, 'batchSize': 12, 'verbose': 0})
+    la, lb = h.history['a_loss'][0], h.history['b_loss'][0]
+    pa, pb = [np.asarray(p) for p in m.predict(x)]
+    assert la == pytest.approx(float(((pa - Y) ** 2).mean()), rel=1e-5)
+    assert lb == pytest.approx(float(((pb - 2 * Y) ** 2).mean()), rel=1e-5)
+    assert h.history['loss'][0] == pytest.approx(2.0 * la + 0.5 * lb, rel=1e-5)
+
+
+def test_loss_weights_errors():
+    m = _two_output_model()
+    with pytest.raises(ValueError, match='not output names'):
+        m.compile({'optimizer': 'sgd', 'loss': 'mse', 'lossWeights': {'c': 1}})
+    with pytest.raises(ValueError, match='2 outputs'):
+        m.compile({'optimizer': 'sgd', 'loss': 'mse', 'lossWeights': [1]})
+
+
+def test_loss_weights_and_stateful_metrics_saved_in_training_config(tmp_path):
+    m = _two_output_model()
+    m.compile({'optimizer': 'adam', 'loss': 'meanSquaredError', 'lossWeights': [1.0, 3.0],
+               'metrics': [tf.metrics.AUC({'numThresholds': 20}), 'mae']})
+    m.save(f'file://{tmp_path}/m', {'includeOptimizer': True})
+    loaded = tf.loadLayersModel(f'file://{tmp_path}/m/model.json')
+    assert loaded.lossWeights == [1.0, 3.0]
+    assert loaded.metricsNames == m.metricsNames
+    auc = [fn for fn, _ in loaded.metricsTensors if isinstance(fn, tf.metrics.Metric)]
+    assert len(auc) == 2 and auc[0].numThresholds == 20

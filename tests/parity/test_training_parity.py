@@ -62,6 +62,9 @@ def _data(shape, n=48, seed=0):
 def _run_both(oracle, tmp_path, build, x, y, factory, params, *, loss='categoricalCrossentropy',
               metrics=None, fit_args=None, early=None, epochs=EPOCHS, batch_size=16):
     model = build()
+    rs = np.random.RandomState(7)          # fixed initial weights: reproducible trajectories
+    model.setWeights([tf.tensor((rs.randn(*w.shape) * 0.4).astype(np.float32))
+                      for w in model.getWeights()])
     model.save(f'file://{tmp_path}/m')
     theirs = oracle.eval(FIT_JS, {
         'path': str(tmp_path / 'm' / 'model.json'), 'factory': factory, 'params': params,
@@ -83,7 +86,7 @@ def _compare(model, h, theirs, rtol=1e-4):
     for key, values in theirs['history'].items():
         np.testing.assert_allclose(h.history[key], values, rtol=rtol, atol=1e-6, err_msg=key)
     for ours, t in zip(model.getWeights(), theirs['weights']):
-        np.testing.assert_allclose(np.asarray(ours), t, rtol=rtol, atol=1e-5)
+        np.testing.assert_allclose(np.asarray(ours), t, rtol=rtol, atol=1e-4)
 
 
 @pytest.mark.parametrize('factory,params', OPTIMIZERS, ids=[f'{f}{p}' for f, p in OPTIMIZERS])
@@ -128,8 +131,9 @@ def test_initial_epoch_history(oracle, tmp_path):
 
 def test_early_stopping_history(oracle, tmp_path):
     x, y = _data([6])
-    # a learning rate so large that the loss soon stops improving
-    model, h, theirs = _run_both(oracle, tmp_path, _mlp, x, y, 'sgd', [3.0], epochs=30,
-                                 early={'monitor': 'loss', 'patience': 2})
+    # random labels: the validation loss soon stops improving
+    model, h, theirs = _run_both(oracle, tmp_path, _mlp, x, y, 'sgd', [0.3], epochs=30,
+                                 fit_args={'validationSplit': 0.25},
+                                 early={'monitor': 'val_loss', 'patience': 2})
     assert len(h.epoch) < 30
     _compare(model, h, theirs)

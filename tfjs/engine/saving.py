@@ -43,15 +43,31 @@ def training_config(model) -> dict:
     metrics_json = None
     if metrics is not None:
         if isinstance(metrics, dict):
-            metrics_json = {k: [to_snake_case(m) if isinstance(m, str) else getattr(m, '__name__', '')
-                                for m in (v if isinstance(v, list) else [v])] for k, v in metrics.items()}
+            metrics_json = {k: [_metric_json(m) for m in (v if isinstance(v, list) else [v])]
+                            for k, v in metrics.items()}
         else:
             ms = metrics if isinstance(metrics, (list, tuple)) else [metrics]
-            metrics_json = [to_snake_case(m) if isinstance(m, str) else getattr(m, '__name__', '')
-                            for m in ms]
+            metrics_json = [_metric_json(m) for m in ms]
     opt = model.optimizer_
-    return {'loss': loss_json, 'metrics': metrics_json,
-            'optimizer_config': {'class_name': opt.getClassName(), 'config': opt.getConfig()}}
+    config = {'loss': loss_json, 'metrics': metrics_json,
+              'optimizer_config': {'class_name': opt.getClassName(), 'config': opt.getConfig()}}
+    if getattr(model, 'lossWeights', None) is not None:     # Keras's key (TF.js cannot load it)
+        config['loss_weights'] = model.lossWeights
+    return config
+
+
+def _metric_json(metric):
+    """A metric as trainingConfig holds it: its snake_case name, or `{class_name, config}` for
+    a stateful (Keras) metric object."""
+    from .._naming import to_snake_case
+    from ..metrics_stateful import Metric
+    from ..serialization import convert_ts_to_pythonic
+    if isinstance(metric, str):
+        return to_snake_case(metric)
+    if isinstance(metric, Metric):
+        return {'class_name': metric.getClassName(),
+                'config': convert_ts_to_pythonic(metric.getConfig())}
+    return getattr(metric, '__name__', '')
 
 
 def load_training_config(model, config: dict) -> None:
@@ -59,7 +75,7 @@ def load_training_config(model, config: dict) -> None:
     from .._naming import to_camel_case
     from ..serialization import convert_pythonic_to_ts
     from ..train import deserialize_optimizer
-    for key in ('weighted_metrics', 'loss_weights', 'sample_weight_mode'):
+    for key in ('weighted_metrics', 'sample_weight_mode'):
         if config.get(key) is not None:
             raise ValueError(f'{key} in the saved training config is not supported yet.')
     optimizer = deserialize_optimizer(convert_pythonic_to_ts(config['optimizer_config']))
@@ -72,10 +88,20 @@ def load_training_config(model, config: dict) -> None:
         loss = {k: to_camel_case(v) for k, v in loss.items()}
     metrics = config.get('metrics')
     if isinstance(metrics, list):
-        metrics = [to_camel_case(m) for m in metrics]
+        metrics = [_metric_from_json(m) for m in metrics]
     elif isinstance(metrics, dict):
-        metrics = {k: [to_camel_case(m) for m in v] for k, v in metrics.items()}
-    model.compile({'loss': loss, 'metrics': metrics, 'optimizer': optimizer})
+        metrics = {k: [_metric_from_json(m) for m in (v if isinstance(v, list) else [v])]
+                   for k, v in metrics.items()}
+    model.compile({'loss': loss, 'metrics': metrics, 'optimizer': optimizer,
+                   'lossWeights': config.get('loss_weights')})
+
+
+def _metric_from_json(metric):
+    from .._naming import to_camel_case
+    if isinstance(metric, dict):
+        from ..metrics_stateful import deserialize_metric
+        return deserialize_metric(metric)
+    return to_camel_case(metric)
 
 
 def model_artifacts(model, config: dict) -> dict:

@@ -28,7 +28,7 @@ from .training_utils import (check_array_lengths, class_weights_to_sample_weight
 FIT_KEYS = ('batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData',
             'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch', 'stepsPerEpoch',
             'validationSteps', 'yieldEvery')
-COMPILE_KEYS = ('optimizer', 'loss', 'metrics')
+COMPILE_KEYS = ('optimizer', 'loss', 'metrics', 'lossWeights')
 YIELD_AUTO_MS = 125
 
 
@@ -133,6 +133,8 @@ class LayersModel(Container):
             resolved_losses = [get_loss(loss)] * n_out
         self.lossFunctions = [fn for fn, _ in resolved_losses]
         self.lossNames = [name for _, name in resolved_losses]
+        self.lossWeights = args.get('lossWeights')
+        self._loss_weights = _loss_weights(self.lossWeights, self.outputNames)
         self.feedOutputNames = list(self.outputNames)
         self.feedOutputShapes = [list(x.shape) for x in self.outputs]
         self.feedLossFns = list(self.lossFunctions)
@@ -210,6 +212,9 @@ class LayersModel(Container):
                     w = w.reshape(tuple(w.shape) + (1,) * (loss.ndim - w.ndim))
                 loss = loss * w
             loss_values.append(loss.mean())
+            weight = self._loss_weights[i]
+            if weight != 1.0:                 # Keras lossWeights (logged losses stay unweighted)
+                loss = loss * weight
             total = loss if total is None else total + loss
         total = total.mean() if total is not None else outputs[0]._value().new_zeros(())
         with torch.no_grad():
@@ -587,6 +592,31 @@ def _class_weights(class_weight, ys: list, output_names: list) -> list:
         per_output = [class_weight] * len(ys)
     return [None if cw is None else class_weights_to_sample_weights(y, cw)
             for cw, y in zip(per_output, ys)]
+
+
+def _loss_weights(loss_weights, output_names: list) -> list:
+    """One float per output from compile's `lossWeights` (a list or `{outputName: w}`; Keras's
+    option, which TF.js lacks); 1.0 when not given."""
+    if loss_weights is None:
+        return [1.0] * len(output_names)
+    if isinstance(loss_weights, dict):
+        unknown = [k for k in loss_weights if k not in output_names]
+        if unknown:
+            raise ValueError(f'lossWeights has keys {unknown} that are not output names '
+                             f'{output_names}.')
+        weights = [loss_weights.get(name, 1.0) for name in output_names]
+    elif isinstance(loss_weights, (list, tuple)):
+        if len(loss_weights) != len(output_names):
+            raise ValueError(f'lossWeights has {len(loss_weights)} entries but the model has '
+                             f'{len(output_names)} outputs.')
+        weights = list(loss_weights)
+    else:
+        raise ValueError(f'lossWeights must be a list or a dict {{outputName: weight}}; got '
+                         f'{loss_weights!r}.')
+    for w in weights:
+        if isinstance(w, bool) or not isinstance(w, (int, float)):
+            raise ValueError(f'lossWeights entries must be numbers; got {w!r}.')
+    return [float(w) for w in weights]
 
 
 def _check_positive_int(value, name: str) -> None:
