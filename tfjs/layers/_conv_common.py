@@ -185,17 +185,25 @@ def conv_transpose(x, weight, bias, out_sizes, strides, pads, dilations):
     gradient of a convolution of an input of `out_sizes` padded by `pads` before."""
     n = x.ndim - 2
     fn = _CONV_T[n]
-    ops = []
-    for i, o, k, s, d, p in zip(x.shape[2:], out_sizes, weight.shape[2:], strides, dilations, pads):
-        ops.append(o - ((i - 1) * s - 2 * p + d * (k - 1) + 1))
+    full_sizes = _full_sizes(x.shape[2:], weight.shape[2:], strides, dilations)
+    ops = [o - (full - 2 * p) for o, full, p in zip(out_sizes, full_sizes, pads)]
     if all(0 <= op < max(s, d) for op, s, d in zip(ops, strides, dilations)):
         return fn(x, weight, bias, tuple(strides), tuple(pads), tuple(ops), 1, tuple(dilations))
-    full = fn(x, weight, None, tuple(strides), 0, 0, 1, tuple(dilations))
-    flat = []
-    for p, o, size in reversed(list(zip(pads, out_sizes, full.shape[2:]))):
-        flat += [-p, o + p - size]
-    y = F.pad(full, flat)
+    # (torch's CPU kernel is much slower with a bias and no padding: the bias is added after)
+    y = fn(x, weight, None, tuple(strides), 0, 0, 1, tuple(dilations))
+    for axis, (p, o) in enumerate(zip(pads, out_sizes), start=2):
+        if p + o <= y.shape[axis]:
+            y = y.narrow(axis, p, o)                        # a crop: a view
+        else:                                               # zeros past the full output
+            flat = [0, 0] * (y.ndim - 1 - axis) + [-p, p + o - y.shape[axis]]
+            y = F.pad(y, flat)
     return y if bias is None else y + bias.reshape((1, -1) + (1,) * n)
+
+
+def _full_sizes(in_sizes, kernels, strides, dilations) -> list:
+    """The output sizes of an unpadded transposed convolution."""
+    return [(i - 1) * s + d * (k - 1) + 1 for i, k, s, d in zip(in_sizes, kernels, strides,
+                                                                  dilations)]
 
 
 def apply_activation(activation, t: torch.Tensor) -> torch.Tensor:

@@ -260,18 +260,16 @@ def repeat_nearest(x: torch.Tensor, axes, factors) -> torch.Tensor:
 
 
 def linear_axis(x: torch.Tensor, axis: int, factor: int) -> torch.Tensor:
-    """TF.js's bilinear sampling along one axis for an integer factor: output i reads
-    input i / factor (no half-pixel centers), clamped at the last element."""
+    """TF.js's bilinear sampling along one axis for an integer factor: output i * factor + j
+    is x[i] + (x[i + 1] - x[i]) * j / factor (no half-pixel centers; x[i + 1] clamped at the
+    end), computed in one broadcast over the output."""
     size = x.shape[axis]
-    r = torch.arange(size * factor, device=x.device)
-    lo = torch.div(r, factor, rounding_mode='floor')
-    hi = torch.clamp(lo + 1, max=size - 1)
-    frac = (r - lo * factor).to(x.dtype) / factor
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    a = x.index_select(axis, lo)
-    b = x.index_select(axis, hi)
-    return a + (b - a) * frac.reshape(shape)
+    step = torch.diff(x, dim=axis, append=x.narrow(axis, size - 1, 1))    # x[i + 1] - x[i]
+    shape = [1] * (x.ndim + 1)
+    shape[axis + 1] = factor
+    frac = (torch.arange(factor, device=x.device, dtype=x.dtype) / factor).reshape(shape)
+    out = torch.addcmul(x.unsqueeze(axis + 1), step.unsqueeze(axis + 1), frac)
+    return out.reshape(*x.shape[:axis], size * factor, *x.shape[axis + 1:])
 
 
 class UpSampling(SpatialLayer):
