@@ -298,3 +298,12 @@ def test_accelerator_gather_gives_zero_rows_out_of_range():
     table = torch.arange(6, dtype=torch.float32).reshape(3, 2)
     out = gather_rows_or_zeros(table, torch.tensor([2, -1, 3, 0], dtype=torch.int32))
     np.testing.assert_array_equal(out.numpy(), [[4, 5], [0, 0], [0, 0], [0, 1]])
+
+
+def test_identity_layer_and_identity_initializer_share_the_name():
+    layer = deserialize({'className': 'Identity', 'config': {'name': 'same'}}, kind='layer')
+    assert isinstance(layer, tf.layers.Layer) and layer.name == 'same'
+    init = deserialize({'className': 'Identity', 'config': {'gain': 2}}, kind='initializer')
+    assert init.apply([2, 2]).arraySync() == [[2, 0], [0, 2]]
+    dense = tf.layers.dense({'units': 2, 'kernelInitializer': 'identity'})
+    assert dense.getConfig()['kernelInitializer']['className'] == 'Identity'

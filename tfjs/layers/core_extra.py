@@ -14,7 +14,7 @@ import torch
 from ..backend import device
 from ..engine.topology import InputSpec, Layer
 from ..errors import NotImplementedError, ValueError
-from ..serialization.registry import LAMBDA_NOT_LOADABLE
+from ..serialization.registry import LAMBDA_NOT_LOADABLE, register_builtin_for_kind
 from ..tensor import Tensor, convert_to_tensor
 from .core import Dropout, TorchLayer, one_input, one_shape
 
@@ -236,6 +236,20 @@ class Identity(Layer):
         return inputs
 
 
+# `Identity` is also TF.js's initializer class name: the layer is registered for layers only
+register_builtin_for_kind(Identity, 'layer')
+
+
+def identity(config: dict | None = None, /, **kwargs) -> Identity:
+    """An `Identity` layer (Keras's): returns its input.
+
+    >>> import tfjs as tf
+    >>> tf.layers.identity().getClassName()
+    'Identity'
+    """
+    return Identity(config, **kwargs)
+
+
 class ActivityRegularization(Layer):
     """Keras's ActivityRegularization: the identity, adding `(l1 * sum|x| + l2 * sum x^2) /
     batchSize` to the training loss (Keras 3 divides by the batch size).
@@ -450,8 +464,7 @@ FACTORIES = {
     'spatialDropout1d': (SpatialDropout1D, "{'rate': 0.5}"),
     'spatialDropout2d': (SpatialDropout2D, "{'rate': 0.5}"),
     'spatialDropout3d': (SpatialDropout3D, "{'rate': 0.5}"),
-    'identity': (Identity, ''),
     'activityRegularization': (ActivityRegularization, "{'l1': 0.01}"),
 }
 
-EXPORTS = ['Lambda', 'lambdaLayer']
+EXPORTS = ['Lambda', 'lambdaLayer', 'identity']

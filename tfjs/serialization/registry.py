@@ -47,6 +47,9 @@ class SerializationMap:
 
     class_name_map: dict = {}
     builtin_names: set = set()
+    # built-ins whose name another kind already uses (the Keras layer `Identity` and the
+    # initializer `Identity`): {kind: {name: class}}, looked up for that kind only
+    kind_maps: dict = {}
 
     @classmethod
     def register(cls, name: str, klass: type, builtin: bool = False) -> None:
@@ -82,6 +85,13 @@ def register_builtin(cls: type, *names: str) -> type:
     return cls
 
 
+def register_builtin_for_kind(cls: type, kind: str) -> type:
+    """Register one of the package's classes under its className for one kind of object only
+    (`deserialize(..., kind=kind)`), leaving the shared map's entry of that name alone."""
+    SerializationMap.kind_maps.setdefault(kind, {})[cls.className] = cls
+    return cls
+
+
 def getRegisteredName(cls: type) -> str:
     return getattr(cls, 'className', None) or cls.__name__
 
@@ -101,6 +111,9 @@ def get_registered_class(class_name: str, custom_objects: dict | None = None,
     found = SerializationMap.class_name_map.get(class_name)
     if found is None and '>' in class_name:
         found = SerializationMap.class_name_map.get(class_name.split('>', 1)[1])
+    for_kind = SerializationMap.kind_maps.get(kind, {}).get(class_name)
+    if for_kind is not None and (found is None or getattr(found, '__module__', '').startswith('tfjs.')):
+        found = for_kind              # (a user's own registration of the name still wins)
     if found is None:
         hint = did_you_mean(class_name, SerializationMap.class_name_map)
         if class_name == 'Lambda':
