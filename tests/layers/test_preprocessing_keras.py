@@ -77,6 +77,11 @@ TRANSFORM_CASES = [c for c in CASES if c['note'] == 'transform']
 @pytest.mark.parametrize('case', LAYER_CASES, ids=[c['name'] for c in LAYER_CASES])
 def test_inference_output_matches_keras(case):
     layer = keras_layer(case)
+    if case['class_name'].endswith('Lookup') and 'adapt_data' in case['arrays']:
+        layer.adapt(case['arrays']['adapt_data'])           # Keras keeps this vocabulary as an
+        assert layer.getVocabulary() == case['arrays']['vocab'].tolist()   # asset file
+        if 'idf' in case['arrays']:
+            assert_close(layer._idf.cpu(), case['arrays']['idf'], 'idf weights')
     xs = [tf.tensor(a) for a in arrays(case, 'in')]
     kwargs = {convert_pythonic_to_ts(k): tf.tensor(case['arrays'][f'kw_{k}'])
               for k in case['tensor_kwargs']}
@@ -90,7 +95,9 @@ def test_inference_output_matches_keras(case):
     outs = out if isinstance(out, list) else [out]
     expected = arrays(case, 'out')
     for i, (o, e) in enumerate(zip(outs, expected)):
-        if e.dtype.kind in 'iu':                            # Keras keeps integer images
+        if e.dtype.kind == 'U':
+            assert o.dtype == 'string' and o.arraySync() == e.tolist()
+        elif e.dtype.kind in 'iu':              # Keras's integer outputs (int64 there, int32 here)
             assert o.dtype == 'int32', f'{case["name"]}: dtype {o.dtype}'
             np.testing.assert_array_equal(np.asarray(o), e)
         else:
@@ -149,3 +156,32 @@ def test_discretization_adapt_learns_keras_boundaries(name):
     np.testing.assert_allclose(layer.binBoundaries, conf['bin_boundaries'], rtol=1e-6)
     np.testing.assert_array_equal(np.asarray(layer.apply(tf.tensor(case['arrays']['in0']))),
                                   case['arrays']['out0'])
+
+
+def test_string_lookup_vocabulary_survives_the_json_round_trip():
+    # TF.js snake-cases every string value when saving; vocabularies and the OOV/mask tokens
+    # are data and must stay verbatim ('Hello_World', '[UNK]').
+    from tfjs.serialization import convert_ts_to_pythonic
+    layer = tf.layers.stringLookup({'vocabulary': ['Hello_World', 'aB', 'x y'], 'maskToken': 'PAD'})
+    conf = layer.getConfig()
+    text = json.dumps(convert_ts_to_pythonic({'className': 'StringLookup', 'config': conf}))
+    assert '"Hello_World"' in text and '"[UNK]"' in text and '"PAD"' in text
+    again = deserialize(convert_pythonic_to_ts(json.loads(text)), kind='layer')
+    assert again.getVocabulary() == ['PAD', '[UNK]', 'Hello_World', 'aB', 'x y']
+    x = tf.tensor([['aB', 'PAD', 'nope', 'Hello_World']])
+    assert again.apply(x).arraySync() == [[3, 0, 1, 2]]
+
+
+def test_lookup_errors_are_clear():
+    with pytest.raises(NotImplementedError, match='vocabulary file'):
+        tf.layers.stringLookup({'vocabulary': '/tmp/vocab.txt'})
+    with pytest.raises(NotImplementedError, match='FarmHash'):
+        tf.layers.stringLookup({'vocabulary': ['a'], 'numOovIndices': 2})
+    with pytest.raises(ValueError, match='repeated'):
+        tf.layers.integerLookup({'vocabulary': [1, 2, 1]})
+    with pytest.raises(ValueError, match='numOovIndices=0'):
+        tf.layers.integerLookup({'vocabulary': [1, 2], 'numOovIndices': 0}).apply(
+            tf.tensor([[3]], None, 'int32'))
+    for name in ('Hashing', 'TextVectorization'):
+        with pytest.raises(NotImplementedError, match=f'The Keras layer {name} is not implemented'):
+            deserialize({'className': name, 'config': {'numBins': 3}}, kind='layer')

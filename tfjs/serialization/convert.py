@@ -2,7 +2,8 @@
 
 Saving snake-cases every key and every string value, except values under `name` and
 `className` and the layer names at index 0 of `inboundNodes` / `inputLayers` / `outputLayers`
-entries. Loading does the mirror image.
+entries. Loading does the mirror image. (Data strings of the Keras lookup layers, under
+`vocabulary`, `oovToken` and `maskToken`, keys TF.js does not have, are kept verbatim.)
 
 >>> convert_ts_to_pythonic({'dataFormat': 'channelsLast', 'name': 'myLayer'})
 {'data_format': 'channels_last', 'name': 'myLayer'}
@@ -15,6 +16,8 @@ from .._naming import to_camel_case, to_snake_case
 
 _LAYER_NAME_KEYS_TS = ('inboundNodes', 'inputLayers', 'outputLayers')
 _LAYER_NAME_KEYS_PY = ('inbound_nodes', 'input_layers', 'output_layers')
+_VERBATIM_KEYS = ('name', 'className', 'class_name', 'vocabulary', 'oovToken', 'oov_token',
+                  'maskToken', 'mask_token')
 
 
 def _is_layer_ref(value) -> bool:
@@ -26,7 +29,7 @@ def convert_ts_to_pythonic(config: Any, key: str | None = None) -> Any:
     if config is None:
         return None
     if isinstance(config, str):
-        return config if key in ('name', 'className', 'class_name') else to_snake_case(config)
+        return config if key in _VERBATIM_KEYS else to_snake_case(config)
     if isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, (list, tuple)):
@@ -48,7 +51,7 @@ def convert_pythonic_to_ts(config: Any, key: str | None = None) -> Any:
     if config is None:
         return None
     if isinstance(config, str):
-        return config if key in ('name', 'class_name', 'className') else to_camel_case(config)
+        return config if key in _VERBATIM_KEYS else to_camel_case(config)
     if isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, list):
