@@ -296,7 +296,8 @@ INVALID = [
 INVALID_JS = "try { tf.layers[args.f](args.c); return null; } catch (e) { return e.message; }"
 
 
-@pytest.mark.parametrize('factory,config', INVALID, ids=[f'{c[0]}-{i}' for i, c in enumerate(INVALID)])
+@pytest.mark.parametrize('factory,config', INVALID,
+                         ids=[f'{c[0]}-{i}' for i, c in enumerate(INVALID)])
 def test_invalid_configs_raise_like_tfjs(oracle, factory, config):
     assert oracle.eval(INVALID_JS, {'f': factory, 'c': config}) is not None
     with pytest.raises(ValueError):

@@ -93,7 +93,8 @@ class BaseConv(TorchLayer):
 
     def finish(self, y: torch.Tensor) -> torch.Tensor:
         """From torch's N, C, *spatial back to the user's layout, then the activation."""
-        return cc.apply_activation(self.activation, cc.from_torch(y, self.rank, self.channels_first))
+        y = cc.from_torch(y, self.rank, self.channels_first)
+        return cc.apply_activation(self.activation, y)
 
     def read_bias(self):
         return None if self.bias is None else self.bias.val._t

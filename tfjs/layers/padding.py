@@ -176,7 +176,7 @@ class Cropping(SpatialLayer):
             before, after = self.cropping[i]
             size = self.new_size(i, x.shape[axis], list(x.shape))
             x = x.narrow(axis, before, size)
-        return x
+        return x.clone()                # not a view of the input: tensors stay independent
 
     def getConfig(self) -> dict:
         config = {'cropping': [list(c) for c in self.cropping], 'dataFormat': self.dataFormat}

@@ -66,16 +66,15 @@ class Pooling(TorchLayer):
         pool = args.get('poolSize')
         self.poolSize = self.tuple_arg(2 if pool is None else pool, 'poolSize')
         strides = args.get('strides')
-        self.strides = list(self.poolSize) if strides is None else self.tuple_arg(strides, 'strides')
-        cc.assert_positive(self.poolSize, 'poolSize')
-        cc.assert_positive(self.strides, 'strides')
+        self.strides = list(self.poolSize) if strides is None else \
+            self.tuple_arg(strides, 'strides')
         self.padding = cc.check_padding_mode(args.get('padding'), ('valid', 'same'))
         self.dataFormat = cc.check_data_format(args.get('dataFormat'))
         self.inputSpec = [InputSpec(ndim=rank + 2)]
 
     def tuple_arg(self, value, name: str) -> list:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return [value] * self.rank
+            value = [value] * self.rank
         if not isinstance(value, (list, tuple)) or len(value) != self.rank:
             if self.rank == 1:
                 raise ValueError(f'{name} for 1D convolutional layer must be a number or an Array '
@@ -83,7 +82,8 @@ class Pooling(TorchLayer):
             raise ValueError(f'If the {name} property of a {self.rank}D pooling layer is an '
                              f'Array, it is expected to have a length of {self.rank}, but '
                              f'received {value!r}.')
-        return list(value)
+        cc.assert_positive(value, name)
+        return [int(v) for v in value]
 
     @property
     def channels_first(self) -> bool:
