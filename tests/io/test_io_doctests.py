@@ -6,7 +6,7 @@ import pytest
 
 MODULES = ['tfjs.io', 'tfjs.io._json', 'tfjs.io.weights', 'tfjs.io.matching', 'tfjs.io.composite',
            'tfjs.io.artifacts', 'tfjs.io.file_system', 'tfjs.io.router', 'tfjs.io.passthrough',
-           'tfjs.io.loader', 'tfjs.io.http']
+           'tfjs.io.loader', 'tfjs.io.http', 'tfjs.io.browser_store']
 
 
 @pytest.mark.parametrize('name', MODULES)

@@ -37,7 +37,7 @@ def test_http_router_and_unknown_schemes():
     assert tfio.getSaveHandlers('foo://bar') == [] and tfio.getLoadHandlers('s3://b/k') == []
 
 
-@pytest.mark.parametrize('scheme', ['localstorage', 'indexeddb', 'downloads'])
+@pytest.mark.parametrize('scheme', ['downloads'])
 def test_browser_schemes_not_implemented(scheme):
     with pytest.raises(TfjsNotImplementedError, match=f'{scheme}://'):
         tfio.getSaveHandlers(f'{scheme}://my-model')
@@ -50,11 +50,11 @@ def test_register_routers(clean_routers):
         def __init__(self, url, options=None):
             self.url, self.options = url, options
 
-    tfio.registerSaveRouter(lambda url: Store(url) if url.startswith('localstorage://') else None)
+    tfio.registerSaveRouter(lambda url: Store(url) if url.startswith('mystore://') else None)
     tfio.register_load_router(lambda url, options: Store(url, options)
-                              if url.startswith('localstorage://') else None)
-    assert tfio.getSaveHandlers('localstorage://m')[0].url == 'localstorage://m'
-    loaded = tfio.get_load_handlers('localstorage://m', {'strict': False})
+                              if url.startswith('mystore://') else None)
+    assert tfio.getSaveHandlers('mystore://m')[0].url == 'mystore://m'
+    loaded = tfio.get_load_handlers('mystore://m', {'strict': False})
     assert loaded[0].options == {'strict': False}
 
 

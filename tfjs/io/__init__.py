@@ -23,6 +23,8 @@ from .artifacts import (artifacts_to_model_json, get_model_artifacts_info as _ar
                         get_weight_specs as _weight_specs, getModelArtifactsForJSON,
                         getModelArtifactsForJSONSync, getModelJSONForModelArtifacts,
                         model_json_to_artifacts, unwrap_topology)
+from . import browser_store as _browser_store
+from .browser_store import browserIndexedDB, browserLocalStorage
 from .composite import CompositeArrayBuffer, concatenateArrayBuffers
 from .file_system import NodeFileSystem, fileSystem, nodeFileSystemRouter
 from .http import HTTPRequest, browserHTTPRequest, http, httpRouter, isHTTPScheme
@@ -61,6 +63,29 @@ def getModelArtifactsInfoForJSON(modelArtifacts: dict) -> dict:
 def getWeightSpecs(weightsManifest: list) -> list:
     """All entries of a weights manifest, flattened in order."""
     return _weight_specs(weightsManifest)
+
+
+def listModels():
+    """Every model in the `localstorage://` and `indexeddb://` stores: `{url: ModelArtifactsInfo}`
+    (a Promise inside a running event loop)."""
+    return resolved(_browser_store.list_models())
+
+
+def removeModel(url: str):
+    """Delete a stored model (`'indexeddb://name'`); returns its ModelArtifactsInfo."""
+    return resolved(_browser_store.remove_model(url))
+
+
+def copyModel(sourceURL: str, destURL: str):
+    """Copy a model between URLs (stores, `file://` folders, ...); returns the copy's
+    ModelArtifactsInfo."""
+    return resolved(_browser_store.clone_model(sourceURL, destURL))
+
+
+def moveModel(sourceURL: str, destURL: str):
+    """Move a model between URLs; the source is removed (after the copy is saved when the two
+    are different media)."""
+    return resolved(_browser_store.clone_model(sourceURL, destURL, delete_source=True))
 
 
 file_system = fileSystem   # the snake_case twin shadows the submodule's name, as `http` does

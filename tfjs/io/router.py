@@ -3,9 +3,10 @@
 A router is a function `(url, loadOptions=None) -> handler or None`. `getSaveHandlers(url)` and
 `getLoadHandlers(url, options)` return every matching handler (a list, as in TF.js); the model
 code raises when there is none or more than one (`get_save_handler` / `get_load_handler` do it).
-Built in: `file://` and plain paths, `http://` / `https://` (loading and saving). The browser
-stores (`localstorage://`, `indexeddb://`, `downloads://`) raise `NotImplementedError` naming
-the scheme unless a router for them has been registered.
+Built in: `file://` and plain paths, `http://` / `https://` (loading and saving),
+`localstorage://` and `indexeddb://` (a local SQLite store, see `browser_store.py`).
+`downloads://` raises `NotImplementedError` naming the scheme unless a router for it has been
+registered.
 
 >>> [type(h).__name__ for h in getLoadHandlers('file:///tmp/m/model.json')]
 ['NodeFileSystem']
@@ -26,8 +27,6 @@ _save_routers: list = []
 _load_routers: list = []
 _SCHEME = re.compile(r'^([A-Za-z][A-Za-z0-9+.-]*)://')
 _LATER = {
-    'localstorage': 'browser localStorage',
-    'indexeddb': 'browser IndexedDB',
     'downloads': 'browser downloads',
 }
 
