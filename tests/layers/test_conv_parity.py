@@ -323,3 +323,13 @@ def test_strides_with_dilation_is_rejected_at_construction(oracle):
     assert 'dilations' in msg
     with pytest.raises(ValueError, match='dilationRate'):
         tf.layers.conv2d(config)
+
+
+@pytest.mark.parametrize('factory,config,shape', [
+    ('conv2d', {'filters': 1, 'kernelSize': 5}, [1, 3, 3, 1]),
+    ('conv1d', {'filters': 1, 'kernelSize': 3, 'dilationRate': 2}, [1, 4, 1]),
+    ('maxPooling1d', {'poolSize': 4}, [1, 3, 2]),
+])
+def test_too_small_inputs_raise_clearly(factory, config, shape):
+    with pytest.raises(ValueError, match='too small'):
+        getattr(tf.layers, factory)(config).apply(tf.ones(shape))

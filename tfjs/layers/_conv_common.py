@@ -111,6 +111,10 @@ def conv_pads(sizes, kernels, strides, dilations, padding: str) -> list:
     pads = []
     for size, k, s, d in zip(sizes, kernels, strides, dilations):
         eff = effective_size(k, d)
+        if conv_output_length(size, k, padding, s, d) <= 0:
+            raise ValueError(f'The input is too small: a spatial size of {size} with a window of '
+                             f'{k} (dilation {d}) and padding "{padding}" leaves no output. Give '
+                             'a larger input, a smaller window, or padding "same".')
         if padding == 'same':
             out = -(-size // s)
             total = max((out - 1) * s + eff - size, 0)
