@@ -16,8 +16,8 @@ in a browser. Unlike a browser's localStorage there is no 5 MB quota.
 >>> list(tf.io.listModels())
 ['localstorage://demo']
 >>> _ = tf.io.removeModel('localstorage://demo')
->>> _ = os.environ.pop('TFJS_MODEL_STORE') if previous is None else \
-...     os.environ.update(TFJS_MODEL_STORE=previous)
+>>> _ = os.environ.pop('TFJS_MODEL_STORE')
+>>> if previous: os.environ['TFJS_MODEL_STORE'] = previous
 """
 from __future__ import annotations
 
