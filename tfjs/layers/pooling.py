@@ -9,7 +9,8 @@ elements of each window. Going past TF.js as Keras does: `dataFormat` for the 1D
 when a mask arrives (TF.js rejects the mask). Two deliberate differences: the gradient of
 'same' average pooling is that of the forward pass (TF.js divides border windows by the full
 window size in the backward pass only), and 3D 'same' windows with poolSize < strides start
-at 0 as in TensorFlow (TF.js shifts them by a negative padding).
+at 0 as in TensorFlow (TF.js shifts them by a negative padding). A NaN in a max-pooling
+window gives NaN (torch's kernels; TF.js's CPU kernel skips NaN values).
 """
 from __future__ import annotations
 
