@@ -66,3 +66,27 @@ def test_multi_head_attention_in_a_functional_model_with_masks_from_embedding():
     assert_close(layer.apply([e, e]), ref, 'eager with kerasMask')
     plain = tf.tensor(np.asarray(e))
     assert not np.allclose(np.asarray(layer.apply([plain, plain])), out)
+
+
+def test_model_with_preprocessing_and_attention_layers_saves_and_loads(tmp_path):
+    x, v = tf.input({'shape': [4, 6]}), tf.input({'shape': [5, 6]})
+    norm = tf.layers.normalization()
+    norm.adapt(np.random.RandomState(0).rand(10, 4, 6).astype(np.float32))
+    h = tf.layers.multiHeadAttention({'numHeads': 2, 'keyDim': 3}).apply([norm.apply(x), v])
+    h = tf.layers.attention({'useScale': True}).apply([h, v])
+    h = tf.layers.additiveAttention().apply([h, v])
+    img = tf.input({'shape': [8, 8, 3]})
+    g = tf.layers.rescaling({'scale': 1 / 255}).apply(img)
+    for layer in (tf.layers.randomFlip(), tf.layers.randomRotation({'factor': 0.1}),
+                  tf.layers.resizing({'height': 4, 'width': 4}),
+                  tf.layers.centerCrop({'height': 3, 'width': 3}),
+                  tf.layers.randomCrop({'height': 2, 'width': 2})):
+        g = layer.apply(g)
+    model = tf.model({'inputs': [x, v, img], 'outputs': [h, tf.layers.flatten().apply(g)]})
+    ins = [tf.randomNormal([2, 4, 6]), tf.randomNormal([2, 5, 6]),
+           tf.randomUniform([2, 8, 8, 3], 0, 255)]
+    before = model.predict(ins)
+    model.save(f'file://{tmp_path}')
+    loaded = tf.loadLayersModel(f'file://{tmp_path}/model.json')
+    for a, b in zip(before, loaded.predict(ins)):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))

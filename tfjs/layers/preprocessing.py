@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from .._naming import to_camel_case
+from ..engine.common import name_scope
 from ..errors import NotImplementedError, ValueError
 from ..tensor import Tensor, convert_to_tensor
 from .core import TorchLayer, one_input, one_shape
@@ -290,7 +291,8 @@ class Normalization(TorchLayer):
         if steps is not None:
             batches = batches[:steps]
         if not self.built:
-            self.build(list(batches[0].shape))
+            with name_scope(self.name):               # weight names as apply() gives them
+                self.build(list(batches[0].shape))
         total_mean = total_var = None
         total = 0
         for b in batches:
@@ -425,8 +427,9 @@ class Discretization(TorchLayer):
             raise ValueError('You need to either pass the `bin_boundaries` argument at '
                              'construction time or call `adapt(dataset)` before you can start '
                              'using the `Discretization` layer.')
-        bounds = torch.tensor(self.binBoundaries, dtype=torch.float64, device=x.device)
-        idx = torch.bucketize(x.to(torch.float64), bounds, right=True)
+        # TensorFlow's Bucketize compares in float32 (its boundaries are float32 too)
+        bounds = torch.tensor(self.binBoundaries, dtype=torch.float32, device=x.device)
+        idx = torch.bucketize(x.to(torch.float32), bounds, right=True)
         return encode_categorical(idx, self.outputMode, self._depth())
 
     def call(self, inputs, kwargs: dict):

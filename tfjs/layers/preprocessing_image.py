@@ -80,11 +80,11 @@ def resize_nhwc(x: torch.Tensor, size, interpolation: str = 'bilinear',
     nh, nw = int(size[0]), int(size[1])
     if (h, w) == (nh, nw):
         return x.to(torch.float32) if interpolation == 'bilinear' else x
-    if interpolation == 'nearest':
-        ys = torch.clamp(torch.floor((torch.arange(nh, device=x.device, dtype=torch.float64)
-                                      + 0.5) * (h / nh)), max=h - 1).long()
-        xs = torch.clamp(torch.floor((torch.arange(nw, device=x.device, dtype=torch.float64)
-                                      + 0.5) * (w / nw)), max=w - 1).long()
+    if interpolation == 'nearest':                   # TensorFlow's float32 source coordinates
+        ys = torch.clamp(torch.floor((torch.arange(nh, device=x.device, dtype=torch.float32)
+                                      + 0.5) * float(np.float32(h / nh))), max=h - 1).long()
+        xs = torch.clamp(torch.floor((torch.arange(nw, device=x.device, dtype=torch.float32)
+                                      + 0.5) * float(np.float32(w / nw))), max=w - 1).long()
         return x.index_select(1, ys).index_select(2, xs)
     if 0 in (n, h, w, c):
         return x.new_zeros((n, nh, nw, c), dtype=torch.float32)
