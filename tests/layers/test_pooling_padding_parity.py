@@ -195,3 +195,19 @@ def test_masked_global_average_pooling_1d():
     inp = tf.input({'shape': [4], 'dtype': 'int32'})
     model = tf.model({'inputs': inp, 'outputs': pool.apply(emb.apply(inp))})
     np.testing.assert_allclose(np.asarray(model.predict(ids)), out, rtol=1e-6)
+
+
+@pytest.mark.parametrize('factory', ['maxPooling3d', 'averagePooling3d', 'conv3d'])
+def test_3d_same_windows_smaller_than_strides_start_at_zero(oracle, factory):
+    # TF.js's 3D 'same' padding is not clamped at 0: with window < stride its windows start
+    # at -pad > 0 (a shift). TensorFlow/Keras (and TF.js's 2D layers) start them at 0: with a
+    # 1-wide window the output is x[:, ::4, ::4, ::4] (checked with Keras 3 as well).
+    x = np.arange(216, dtype=np.float32).reshape(1, 6, 6, 6, 1)
+    config = {'poolSize': 1, 'strides': 4, 'padding': 'same'} if factory != 'conv3d' else \
+        {'filters': 1, 'kernelSize': 1, 'strides': 4, 'padding': 'same',
+         'kernelInitializer': 'ones', 'useBias': False}
+    ours = np.asarray(getattr(tf.layers, factory)(config).apply(tf.tensor(x)))
+    np.testing.assert_array_equal(ours, x[:, ::4, ::4, ::4])
+    theirs = oracle.eval("return tf.layers[args.f](args.c).apply(args.x);",
+                         {'f': factory, 'c': config, 'x': x})
+    np.testing.assert_array_equal(theirs, x[:, 1::4, 1::4, 1::4])
