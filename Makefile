@@ -34,7 +34,7 @@ $(VENV)/.stamp-package: $(VENV)/.stamp-torch pyproject.toml
 	touch $@
 
 $(VENV)/.stamp-test: $(VENV)/.stamp-package
-	$(PIP) install --quiet pytest
+	$(PIP) install --quiet pytest fsspec
 	touch $@
 
 oracle: tests/js/node_modules/.stamp-oracle
