@@ -8,8 +8,9 @@ difference documented: `padding: 'causal'` for Conv1D (left zero padding of
 `dilationRate * (kernelSize - 1)`; TF.js throws), Conv1D with channelsFirst (TF.js returns a
 channels-last tensor), dilated transposed convolutions (TF.js ignores `dilationRate` there),
 Keras's `groups` and `outputPadding`, Conv3D 'same' windows smaller than the strides starting
-at 0 (TF.js's unclamped 3D padding shifts them). Keys TF.js does not know appear in `getConfig()` only
-when they differ from their defaults, so TF.js-compatible configs stay identical to TF.js's.
+at 0 (TF.js's unclamped 3D padding shifts them). Keys TF.js does not know appear in
+`getConfig()` only when they differ from their defaults, so TF.js-compatible configs stay
+identical to TF.js's.
 """
 from __future__ import annotations
 
