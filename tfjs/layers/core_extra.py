@@ -317,7 +317,6 @@ def _function_description(fn) -> dict:
                                           'restorable': False}}
 
 
-
 class Lambda(Layer):
     """Wrap a Python callable `fn(x)` on tfjs Tensors as a layer (Keras's Lambda).
 
