@@ -27,6 +27,7 @@ from . import browser_store as _browser_store
 from .browser_store import browserIndexedDB, browserLocalStorage
 from .composite import CompositeArrayBuffer, concatenateArrayBuffers
 from .file_system import NodeFileSystem, fileSystem, nodeFileSystemRouter
+from .fsspec_handler import FsspecHandler, fsspecRouter
 from .http import HTTPRequest, browserHTTPRequest, http, httpRouter, isHTTPScheme
 from .loader import loadWeights as _load_weights, weightsLoaderFactory
 from .passthrough import fromMemory, fromMemorySync, withSaveHandler, withSaveHandlerSync
