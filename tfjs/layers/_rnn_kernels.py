@@ -60,9 +60,16 @@ def fusable(*, activation, recurrent_activation=None, mask=None, recurrent_dropo
     return recurrent_activation is None or type(recurrent_activation) is Sigmoid
 
 
-def _flags(x: torch.Tensor) -> tuple:
-    # (num_layers, dropout, train, bidirectional, batch_first); `train` keeps what backward needs
-    return 1, 0.0, torch.is_grad_enabled(), False, False
+def _call_vf(kernel, x: torch.Tensor, hx, params: list, has_biases: bool):
+    """Call a `torch._VF` sequence kernel (time-major). Without any gradient to record it runs
+    under `no_grad` with `train=False`, which lets PyTorch pick its inference kernels."""
+    tensors = [x] + list(hx if isinstance(hx, tuple) else (hx,)) + params
+    train = torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
+    # (num_layers, dropout, train, bidirectional, batch_first)
+    if train:
+        return kernel(x, hx, params, has_biases, 1, 0.0, True, False, False)
+    with torch.no_grad():
+        return kernel(x, hx, params, has_biases, 1, 0.0, False, False, False)
 
 
 def _bias_pair(bias: torch.Tensor | None, recurrent_bias: torch.Tensor | None = None) -> list:
@@ -77,8 +84,8 @@ def fused_lstm(x: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torc
 
     Returns `(outputs [T, B, u], [h, c])`."""
     params = [kernel.t(), recurrent_kernel.t()] + _bias_pair(bias)
-    out, h, c = _VF.lstm(x, (h0.unsqueeze(0), c0.unsqueeze(0)), params, bias is not None,
-                         *_flags(x))
+    out, h, c = _call_vf(_VF.lstm, x, (h0.unsqueeze(0), c0.unsqueeze(0)), params,
+                         bias is not None)
     return out, [h[0], c[0]]
 
 
@@ -96,7 +103,7 @@ def fused_gru(x: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor,
     params = [_zrh_to_rzn(kernel).t(), _zrh_to_rzn(recurrent_kernel).t()]
     if bias is not None:
         params += [_zrh_to_rzn(bias[0]), _zrh_to_rzn(bias[1])]
-    out, h = _VF.gru(x, h0.unsqueeze(0), params, bias is not None, *_flags(x))
+    out, h = _call_vf(_VF.gru, x, h0.unsqueeze(0), params, bias is not None)
     return out, [h[0]]
 
 
@@ -104,7 +111,7 @@ def fused_simple_rnn(x: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor,
                      recurrent_kernel: torch.Tensor, bias: torch.Tensor | None) -> tuple:
     """tanh SimpleRNN. Returns `(outputs [T, B, u], [h])`."""
     params = [kernel.t(), recurrent_kernel.t()] + _bias_pair(bias)
-    out, h = _VF.rnn_tanh(x, h0.unsqueeze(0), params, bias is not None, *_flags(x))
+    out, h = _call_vf(_VF.rnn_tanh, x, h0.unsqueeze(0), params, bias is not None)
     return out, [h[0]]
 
 
