@@ -26,6 +26,7 @@ from .engine.topology import InputSpec, SymbolicTensor
 from .engine.training import LayersModel
 from .engine.sequential import Sequential
 from .engine.variables import LayerVariable
+from .layers.recurrent import RNN
 from .models import loadLayersModel, model, sequential
 from .train import (AdadeltaOptimizer, AdagradOptimizer, AdamaxOptimizer, AdamOptimizer,
                     MomentumOptimizer, Optimizer, RMSPropOptimizer, SGDOptimizer)
