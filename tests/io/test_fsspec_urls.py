@@ -54,3 +54,14 @@ def test_copy_model_into_fsspec(memfs, tmp_path):
 
 def test_unknown_scheme_has_no_handler():
     assert tf.io.getLoadHandlers('nosuchproto://x') == []
+
+
+def test_missing_backend_is_a_clear_error():
+    pytest.importorskip('fsspec')
+    try:
+        import s3fs  # noqa: F401
+        pytest.skip('s3fs is installed here')
+    except ImportError:
+        pass
+    with pytest.raises(NotImplementedError, match='needs an fsspec backend.*s3fs'):
+        tf.loadLayersModel('s3://bucket/model.json')

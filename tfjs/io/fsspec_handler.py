@@ -46,7 +46,20 @@ class FsspecHandler(SnakeCaseAliases):
             raise NotImplementedError(f'Loading or saving "{url}" needs fsspec (and the backend '
                                       'for its scheme, e.g. s3fs): pip install fsspec.')
         self.url = url.rstrip('/')
-        self.fs, self.path = fsspec.core.url_to_fs(self.url)
+        self._fs = None
+
+    def _open_fs(self) -> None:
+        if self._fs is None:
+            try:
+                self._fs, self.path = _fsspec().core.url_to_fs(self.url)
+            except ImportError as exc:       # the backend of this scheme is not installed
+                raise NotImplementedError(f'"{self.url}" needs an fsspec backend that is not '
+                                          f'installed: {exc}') from None
+
+    @property
+    def fs(self):
+        self._open_fs()
+        return self._fs
 
     def _join(self, *parts: str) -> str:
         return posixpath.join(self.path, *parts)
@@ -55,6 +68,7 @@ class FsspecHandler(SnakeCaseAliases):
         """Write `weights.bin` then `model.json` into the folder at the URL."""
         if isinstance(modelArtifacts.get('modelTopology'), (bytes, bytearray, memoryview)):
             raise NotImplementedError('Saving a binary model topology is not supported.')
+        self._open_fs()
         model_json = artifacts_to_model_json(modelArtifacts, WEIGHTS_BINARY_FILENAME)
         text = stringify(model_json).encode('utf-8')
         self.fs.makedirs(self.path, exist_ok=True)
@@ -66,6 +80,7 @@ class FsspecHandler(SnakeCaseAliases):
 
     def load(self) -> dict:
         """The artifacts of the model.json at the URL (or in the folder at the URL)."""
+        self._open_fs()
         path = self.path
         if not path.endswith('.json'):
             path = self._join(MODEL_JSON_FILENAME)
