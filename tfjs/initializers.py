@@ -39,6 +39,19 @@ VALID_DISTRIBUTIONS = ('normal', 'uniform', 'truncatedNormal', 'untruncatedNorma
 _TRUNCATED_STDDEV_CORRECTION = 0.87962566103423978   # stddev of a unit normal truncated at +-2
 
 
+def _keras_config(class_name: str, config: dict | None) -> dict:
+    """A config without the keys Keras writes that change nothing here: `dtype` (old tf.keras;
+    the dtype comes from the layer) and, from Keras 3.12, null `input_axes` / `output_axes`."""
+    config = dict(config or {})
+    config.pop('dtype', None)
+    for key in ('inputAxes', 'input_axes', 'outputAxes', 'output_axes'):
+        if key in config and config.pop(key) is not None:
+            raise NotImplementedError(
+                f"{class_name} with Keras's {key} (fan axes for einsum kernels) is not "
+                'supported; only the default fans of the kernel shape are.')
+    return config
+
+
 class Initializer(Serializable, SnakeCaseAliases):
     """Base class: `apply(shape, dtype) -> Tensor`, `getConfig() -> dict`."""
 
@@ -66,9 +79,7 @@ class Initializer(Serializable, SnakeCaseAliases):
 
     @classmethod
     def fromConfig(cls, config: dict | None = None) -> 'Initializer':
-        config = dict(config or {})
-        config.pop('dtype', None)   # written by old tf.keras; the dtype comes from the layer
-        return cls(config)
+        return cls(_keras_config(cls.className, config))
 
     def __repr__(self) -> str:
         return f'<Initializer {self.getClassName()} {self.getConfig()}>'
@@ -270,8 +281,7 @@ class _SeedOnly(VarianceScaling):
 
     @classmethod
     def fromConfig(cls, config: dict | None = None) -> 'Initializer':
-        config = dict(config or {})
-        config.pop('dtype', None)
+        config = _keras_config(cls.className, config)
         extra = {k: v for k, v in config.items() if to_camel_case(k) != 'seed'}
         if extra:   # e.g. {'scale':..., 'mode':...} under a helper's name: honour it exactly
             return VarianceScaling(config)
