@@ -36,7 +36,7 @@ KERAS_EXTRAS = [
     ('RandomContrast', 'randomContrast'), ('RandomCrop', 'randomCrop'),
     ('RandomTranslation', 'randomTranslation'), ('RandomBrightness', 'randomBrightness'),
     ('RandomHeight', 'randomHeight'), ('StringLookup', 'stringLookup'),
-    ('IntegerLookup', 'integerLookup'), ('Lambda', 'lambdaLayer'),
+    ('IntegerLookup', 'integerLookup'), ('Lambda', 'lambdaLayer'), ('Subtract', 'subtract'),
 ]
 # Behaviours beyond TF.js that have no class of their own; checked by the tests named.
 KERAS_BEHAVIOURS = [

@@ -36,3 +36,13 @@ def test_batch_normalization_training_mode(oracle):
 @pytest.mark.parametrize('factory', ['add', 'multiply', 'average', 'maximum', 'minimum', 'concatenate'])
 def test_merge_layer_parity(oracle, factory):
     check_layer(oracle, factory, {}, [[3], [3]])
+
+
+def test_subtract_is_keras_subtract():
+    import numpy as np
+    import tfjs as tf
+    a, b = np.random.RandomState(0).randn(2, 4, 3).astype(np.float32)
+    out = tf.layers.subtract().apply([tf.tensor(a), tf.tensor(b[:, :1])])   # broadcasts like Keras
+    np.testing.assert_array_equal(np.asarray(out), a - b[:, :1])
+    with pytest.raises(ValueError, match='exactly 2 inputs'):
+        tf.layers.subtract().apply([tf.tensor(a)] * 3)

@@ -108,6 +108,26 @@ class Multiply(Merge):
         return out
 
 
+class Subtract(Merge):
+    """`inputs[0] - inputs[1]` (Keras `Subtract`; TF.js has no such layer).
+
+    >>> import tfjs as tf
+    >>> tf.layers.subtract().apply([tf.tensor([[3.0]]), tf.tensor([[1.0]])]).arraySync()
+    [[2.0]]
+    """
+    className = 'Subtract'
+
+    def _check(self, shapes) -> list:
+        if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0], (list, tuple)) \
+                and len(shapes) != 2:
+            raise ValueError(f'A Subtract layer should be called on exactly 2 inputs; got '
+                             f'{len(shapes)}.')
+        return super()._check(shapes)
+
+    def merge(self, xs):
+        return xs[0] - xs[1]
+
+
 class Average(Merge):
     """Element-wise mean of the inputs."""
     className = 'Average'
@@ -292,4 +312,5 @@ FACTORIES = {
     'minimum': (Minimum, ''),
     'concatenate': (Concatenate, "{'axis': -1}"),
     'dot': (Dot, "{'axes': -1}"),
+    'subtract': (Subtract, ''),
 }
