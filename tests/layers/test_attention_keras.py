@@ -90,3 +90,32 @@ def test_model_with_preprocessing_and_attention_layers_saves_and_loads(tmp_path)
     loaded = tf.loadLayersModel(f'file://{tmp_path}/model.json')
     for a, b in zip(before, loaded.predict(ins)):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_multi_head_attention_call_forms_dropout_and_errors():
+    rs = np.random.RandomState(1)
+    q, v = tf.tensor(rs.randn(2, 4, 6).astype(np.float32)), tf.tensor(rs.randn(2, 5, 3).astype(np.float32))
+    mha = tf.layers.multiHeadAttention({'numHeads': 2, 'keyDim': 3, 'dropout': 0.5, 'seed': 4})
+    listed = np.asarray(mha.apply([q, v]))
+    tfjs_form = np.asarray(mha.apply(q, {'value': v}))          # TF.js's nlp call convention
+    np.testing.assert_array_equal(listed, tfjs_form)
+    np.testing.assert_array_equal(listed, np.asarray(mha.apply([q, v], training=False)))
+    dropped = np.asarray(mha.apply([q, v], {'training': True}))
+    assert not np.allclose(dropped, listed)
+    out, scores = mha.apply([q, v], {'returnAttentionScores': True})
+    assert scores.shape == [2, 2, 4, 5]
+    np.testing.assert_allclose(np.asarray(scores).sum(-1), 1, rtol=1e-6)
+    with pytest.raises(ValueError, match='list of inputs'):
+        mha.apply(q)
+    qi, vi, mask = tf.input({'shape': [4, 6]}), tf.input({'shape': [5, 3]}), tf.input({'shape': [4, 5]})
+    with pytest.raises(NotImplementedError, match='attentionMask given as a SymbolicTensor'):
+        tf.layers.multiHeadAttention({'numHeads': 1, 'keyDim': 2}).apply(
+            [qi, vi], {'attentionMask': mask})
+
+
+def test_attention_dropout_only_in_training():
+    q = tf.randomNormal([2, 3, 4])
+    layer = tf.layers.attention({'dropout': 0.5, 'seed': 1})
+    a, b = np.asarray(layer.apply([q, q])), np.asarray(layer.apply([q, q]))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(np.asarray(layer.apply([q, q], {'training': True})), a)

@@ -185,3 +185,68 @@ def test_lookup_errors_are_clear():
     for name in ('Hashing', 'TextVectorization'):
         with pytest.raises(NotImplementedError, match=f'The Keras layer {name} is not implemented'):
             deserialize({'className': name, 'config': {'numBins': 3}}, kind='layer')
+
+
+RANDOM_LAYERS = [
+    ('randomFlip', {'mode': 'horizontal'}),
+    ('randomFlip', {}),
+    ('randomRotation', {'factor': 0.25, 'fillMode': 'constant'}),
+    ('randomZoom', {'heightFactor': [-0.3, 0.3], 'widthFactor': 0.2}),
+    ('randomTranslation', {'heightFactor': 0.3, 'widthFactor': [-0.1, 0.4], 'fillMode': 'wrap'}),
+    ('randomContrast', {'factor': 0.5}),
+    ('randomBrightness', {'factor': 0.3}),
+    ('randomCrop', {'height': 5, 'width': 4}),
+]
+
+
+@pytest.mark.parametrize('factory,config', RANDOM_LAYERS,
+                         ids=[f'{f}-{i}' for i, (f, _) in enumerate(RANDOM_LAYERS)])
+def test_random_layers_in_training_are_seeded_shaped_and_in_range(factory, config):
+    x = tf.tensor(np.random.RandomState(0).uniform(0, 255, (4, 7, 9, 2)).astype(np.float32))
+    make = getattr(tf.layers, factory)
+    layer = make({**config, 'seed': 11})
+    outs = [np.asarray(layer.apply(x, {'training': True})) for _ in range(3)]
+    twin = make({**config, 'seed': 11})
+    for o in outs:                                      # same seed, same sequence of draws
+        np.testing.assert_array_equal(o, np.asarray(twin.apply(x, {'training': True})))
+    assert not all(np.array_equal(outs[0], o) for o in outs[1:])   # the draws change per call
+    shape = layer.computeOutputShape(list(x.shape))
+    assert all(list(o.shape) == shape for o in outs)
+    assert all(o.min() >= 0 and o.max() <= 255 for o in outs)   # value range / fill / interp
+    inference = np.asarray(layer.apply(x))
+    if factory != 'randomCrop':
+        np.testing.assert_array_equal(inference, np.asarray(x))
+    else:
+        assert list(inference.shape) == shape
+
+
+def test_random_parameters_stay_in_their_ranges():
+    rot = tf.layers.randomRotation({'factor': [-0.1, 0.2], 'seed': 1})
+    angles = rot.draw(500, 5, 5)['angle']
+    assert -36 <= float(angles.min()) and float(angles.max()) <= 72
+    zoom = tf.layers.randomZoom({'heightFactor': [-0.5, -0.2], 'seed': 1})
+    z = zoom.draw(500, 5, 5)
+    assert 0.5 <= float(z['height_zoom'].min()) and float(z['height_zoom'].max()) <= 0.8
+    np.testing.assert_array_equal(z['height_zoom'].cpu(), z['width_zoom'].cpu())
+    shift = tf.layers.randomTranslation({'heightFactor': 0.2, 'widthFactor': [0.1, 0.3], 'seed': 1})
+    t = shift.draw(500, 10, 20)['translations'].cpu().numpy()
+    assert (t[:, 0] >= 2).all() and (t[:, 0] <= 6).all() and (np.abs(t[:, 1]) <= 2).all()
+    contrast = tf.layers.randomContrast({'factor': 0.4, 'seed': 1})
+    c = contrast.draw(500, 5, 5)['contrast_factor']
+    assert 1.0 <= float(c.min()) and float(c.max()) <= 1.4              # Keras 3: [1, 1 + f]
+    bright = tf.layers.randomBrightness({'factor': 0.1, 'valueRange': [0, 1], 'seed': 1})
+    d = bright.draw(500, 5, 5)['rgb_delta']
+    assert -0.1 <= float(d.min()) and float(d.max()) <= 0.1
+    flips = tf.layers.randomFlip({'seed': 1}).draw(2000, 5, 5)['flips'].float().mean()
+    assert 0.45 < float(flips) < 0.55
+
+
+def test_random_layer_factor_validation():
+    with pytest.raises(ValueError, match='factor'):
+        tf.layers.randomRotation({'factor': 1.5})
+    with pytest.raises(ValueError, match='heightFactor'):
+        tf.layers.randomZoom({'heightFactor': -1.0})
+    with pytest.raises(NotImplementedError, match='fillMode'):
+        tf.layers.randomRotation({'factor': 0.1, 'fillMode': 'mirror'})
+    with pytest.raises(ValueError, match='mode'):
+        tf.layers.randomFlip({'mode': 'diagonal'})

@@ -17,11 +17,11 @@ import torch
 from .._naming import to_camel_case
 from ..constraints import get_constraint, serialize_constraint
 from ..engine.common import name_scope
-from ..errors import ValueError
+from ..errors import NotImplementedError, ValueError
 from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
 from ..tensor import Tensor, convert_to_tensor
-from ..engine.topology import Layer
+from ..engine.topology import Layer, SymbolicTensor
 
 LARGE_NEGATIVE = -1e9                    # Keras's Softmax-with-mask fill (float32)
 DPA_NEGATIVE = -0.7 * 3.38953e38         # Keras's dot_product_attention fill (float32)
@@ -76,6 +76,12 @@ class _ListInputLayer(Layer):
     def apply(self, inputs, kwargs: dict | None = None, **more_kwargs):
         options = _options({**(kwargs or {}), **more_kwargs})
         self._returnScores = bool(options.get('returnAttentionScores'))
+        if isinstance(options.get('attentionMask'), SymbolicTensor):
+            raise NotImplementedError(
+                f'{self.className}: an attentionMask given as a SymbolicTensor (a model input) '
+                'is not supported in a model graph; give the inputs Keras masks instead (a '
+                'Masking layer or an Embedding with maskZero, or useCausalMask), or call the '
+                'layer eagerly with a tensor attentionMask.')
         return super().apply(inputs, kwargs, **more_kwargs)
 
     __call__ = apply
