@@ -367,6 +367,29 @@ def test_default_configs_match_tfjs(oracle):
     assert list(ours.getConfig()) == list(theirs['cell'])     # key order, for identical JSON
 
 
+def test_config_key_order_matches_tfjs(oracle):
+    """Same keys in the same order (model.json text is then identical)."""
+    theirs = oracle.eval(r"""
+      return [
+        tf.layers.lstm({units: 2, inputShape: [3, 4], name: 'x'}),
+        tf.layers.gru({units: 2, batchInputShape: [5, 3, 4], dtype: 'float32', name: 'x'}),
+        tf.layers.bidirectional({layer: tf.layers.lstm({units: 2}), inputShape: [3, 4]}),
+        tf.layers.timeDistributed({layer: tf.layers.dense({units: 2}), inputShape: [3, 4]}),
+        tf.layers.convLstm2d({filters: 2, kernelSize: 2, inputShape: [3, 4, 4, 2]}),
+        tf.layers.rnn({cell: [tf.layers.lstmCell({units: 2})], inputShape: [3, 4]}),
+      ].map(l => Object.keys(l.getConfig()));
+    """)
+    ours = [
+        tf.layers.lstm({'units': 2, 'inputShape': [3, 4], 'name': 'x'}),
+        tf.layers.gru({'units': 2, 'batchInputShape': [5, 3, 4], 'dtype': 'float32', 'name': 'x'}),
+        tf.layers.bidirectional({'layer': tf.layers.lstm({'units': 2}), 'inputShape': [3, 4]}),
+        tf.layers.timeDistributed({'layer': tf.layers.dense({'units': 2}), 'inputShape': [3, 4]}),
+        tf.layers.convLstm2d({'filters': 2, 'kernelSize': 2, 'inputShape': [3, 4, 4, 2]}),
+        tf.layers.rnn({'cell': [tf.layers.lstmCell({'units': 2})], 'inputShape': [3, 4]}),
+    ]
+    assert [list(layer.getConfig()) for layer in ours] == theirs
+
+
 def test_auto_names_match_tfjs_naming(oracle):
     theirs = oracle.eval(r"""
       return [tf.layers.lstm({units: 1}).name, tf.layers.convLstm2d({filters: 1, kernelSize: 1}).name,
