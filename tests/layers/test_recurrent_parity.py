@@ -535,3 +535,74 @@ def test_stateful_training_matches_tfjs(oracle):
     np.testing.assert_allclose(history.history['loss'], theirs['loss'], rtol=1e-5)
     for ours, js in zip(model.getWeights(), theirs['weights']):
         np.testing.assert_allclose(np.asarray(ours), js, rtol=1e-5, atol=1e-6)
+
+
+CUSTOM_CELL_JS = r"""
+class MinimalRNNCell extends tf.layers.RNNCell {
+  constructor(args) { super(args); this.units = args.units; this.stateSize = args.units; }
+  build(inputShape) {
+    this.kernel = this.addWeight('kernel', [inputShape[inputShape.length - 1], this.units], null,
+                                 tf.initializers.glorotUniform({}));
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, this.units], null,
+                                          tf.initializers.orthogonal({}));
+    this.built = true;
+  }
+  call(inputs, kwargs) {
+    const out = tf.tanh(tf.add(tf.matMul(inputs[0], this.kernel.read()),
+                               tf.matMul(inputs[1], this.recurrentKernel.read())));
+    return [out, out];
+  }
+  static get className() { return 'MinimalRNNCell'; }
+}
+const layer = tf.layers.rnn({cell: new MinimalRNNCell({units: 3}), returnSequences: true,
+                             goBackwards: true});
+layer.apply(args.x);
+layer.setWeights(args.weights);
+const y = layer.apply(args.x, {mask: args.mask});
+const g = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(args.x, {mask: args.mask}), args.r)),
+                           layer.trainableWeights.map(w => w.val));
+return {y, grads: layer.trainableWeights.map(w => g.grads[w.val.name]),
+        names: layer.weights.map(w => w.originalName.split('/').slice(1).join('/'))};
+"""
+
+
+class MinimalRNNCell(tf.layers.RNNCell):
+    """Keras's documentation example of a custom cell, written with tfjs ops."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.units = config['units']
+        self.stateSize = self.units
+
+    def build(self, inputShape):
+        self.kernel = self.addWeight('kernel', [inputShape[-1], self.units], None, 'glorotUniform')
+        self.recurrentKernel = self.addWeight('recurrent_kernel', [self.units, self.units], None,
+                                              'orthogonal')
+        self.built = True
+
+    def call(self, inputs, kwargs):
+        out = tf.tanh(tf.add(tf.matMul(inputs[0], self.kernel.read()),
+                             tf.matMul(inputs[1], self.recurrentKernel.read())))
+        return [out, out]
+
+
+def test_custom_cell_runs_step_by_step_as_tfjs(oracle):
+    """A user cell (only `call` with tfjs ops) runs through the generic step loop: masks,
+    goBackwards, gradients and weight names as TF.js."""
+    rs = np.random.RandomState(9)
+    x = rs.randn(3, 5, 2).astype(np.float32)
+    mask = _mask(3, 5)
+    layer = tf.layers.rnn({'cell': MinimalRNNCell({'units': 3}), 'returnSequences': True,
+                           'goBackwards': True})
+    layer.apply(tf.tensor(x))
+    y = np.asarray(layer.apply(tf.tensor(x), {'mask': tf.tensor(mask)}))
+    r = rs.randn(*y.shape).astype(np.float32)
+    vals = [w.read() for w in layer.trainableWeights]
+    grads = tf.variableGrads(lambda: tf.sum(tf.mul(layer.apply(tf.tensor(x), {'mask': tf.tensor(mask)}),
+                                                   tf.tensor(r))), vals)['grads']
+    theirs = oracle.eval(CUSTOM_CELL_JS, {'x': x, 'mask': mask, 'r': r,
+                                          'weights': [np.asarray(w) for w in layer.getWeights()]})
+    np.testing.assert_allclose(y, theirs['y'], rtol=1e-5, atol=1e-6)
+    for v, js in zip(vals, theirs['grads']):
+        np.testing.assert_allclose(np.asarray(grads[v.name]), js, rtol=1e-5, atol=1e-6)
+    assert [w.originalName.split('/', 1)[1] for w in layer.weights] == theirs['names']
