@@ -284,6 +284,8 @@ class Container(Layer):
                     or layer.supportsMasking else [None] * len(outs)
             if layer._callHook is not None:
                 layer._callHook(ins, kwargs)
+            if layer.activityRegularizer is not None:
+                layer._record_activity_loss(outs)
             for x, y, m in zip(node.outputTensors, outs, out_masks or [None] * len(outs)):
                 values[x.id] = (y, m)
         results = [values[x.id] for x in self.outputs]

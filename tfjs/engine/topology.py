@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+import torch
+
 from .._naming import SnakeCaseAliases, normalize_args, to_snake_case
 from ..errors import AttributeError, NotImplementedError, RuntimeError, ValueError
 from ..tensor import Tensor
@@ -377,9 +379,33 @@ class Layer(SnakeCaseAliases):
         ids = {id(x) for x in input_list}
         outs = [x.clone() if id(x) in ids else x for x in outs]
         if self.activityRegularizer is not None:
-            raise NotImplementedError('Layer invocation in the presence of activity regularizer(s) '
-                                      'is not supported yet.')
+            self._record_activity_loss(outs)
         return outs if isinstance(output, (list, tuple)) else outs[0]
+
+    def _record_activity_loss(self, outputs: list) -> None:
+        """Keras's activity regularization (TF.js throws): `regularizer(output) / batchSize` for
+        each float output, added to the training loss by `calculateLosses` (the losses of the
+        last call at each of the layer's nodes)."""
+        if not hasattr(self, '_activity_pending'):
+            self._activity_pending = []
+            self.addLoss(self._activity_loss)
+        for out in outputs:
+            if not isinstance(out, Tensor) or out.dtype != 'float32':
+                continue
+            loss = self.activityRegularizer.apply(out)._value()
+            if out.rank > 0 and out.shape[0] > 0:
+                loss = loss / out.shape[0]
+            self._activity_pending.append(loss)
+        del self._activity_pending[:-max(1, len(self.inboundNodes) * len(outputs))]
+
+    def _activity_loss(self) -> Tensor:
+        total = None
+        for loss in self._activity_pending:
+            total = loss if total is None else total + loss
+        if total is None:
+            from ..backend import device
+            total = torch.zeros((), device=device())
+        return Tensor._make(total, 'float32')
 
     def _apply_symbolic(self, inputs, input_list, kwargs):
         input_shape = [list(x.shape) for x in input_list]
@@ -393,9 +419,6 @@ class Layer(SnakeCaseAliases):
             output = SymbolicTensor(dtype, output_shape, self, input_list, kwargs, self.name)
         self.addInboundNode(inputs, output, None, None, input_shape, output_shape, kwargs)
         self._refCount = (self._refCount or 0) + 1
-        if self.activityRegularizer is not None:
-            raise NotImplementedError('Layer invocation in the presence of activity regularizer(s) '
-                                      'is not supported yet.')
         return output
 
     def setMaskMetadata(self, inputs, outputs, previousMask=None) -> None:
