@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 
 from .._naming import to_camel_case
 from ..constraints import get_constraint, serialize_constraint
@@ -276,25 +277,33 @@ class MultiHeadAttention(_ListInputLayer):
         # or returned scores: masked logits get -0.7 * max_float, and rows with every key
         # masked average all values; otherwise the Softmax layer's -1e9 and zeroed rows.
         fused = self.dropout == 0 and not return_scores and query.ndim == 3
-        if fused:
-            scores = (qf @ kf.transpose(-1, -2)) * (1.0 / math.sqrt(self.keyDim))
-        else:
-            scores = (qf * (1.0 / math.sqrt(self.keyDim))) @ kf.transpose(-1, -2)
         keras_shape = batch_shape + [self.numHeads] + q_attn + k_attn
+        m = None
         if mask is not None:
             m = mask
-            target = len(keras_shape)
-            while m.ndim < target:                       # expand before the heads axis
+            while m.ndim < len(keras_shape):             # expand before the heads axis
                 m = m.unsqueeze(-len(axes) * 2 - 1)
-            m = torch.broadcast_to(m, keras_shape).reshape(scores.shape)
-            scores = torch.where(m, scores, torch.tensor(DPA_NEGATIVE if fused else LARGE_NEGATIVE,
-                                                         dtype=scores.dtype, device=scores.device))
-        probs = torch.softmax(scores, dim=-1)
-        if mask is not None and not fused:
-            probs = torch.where(m, probs, torch.zeros((), dtype=probs.dtype, device=probs.device))
-        used = _dropout(probs, self.dropout, self._generator) if training and self.dropout > 0 \
-            else probs
-        out = used @ vf                                  # [batch, heads, Tq, valueDim]
+            m = torch.broadcast_to(m, keras_shape).reshape(qf.shape[0], self.numHeads,
+                                                           qf.shape[2], kf.shape[2])
+        scale = 1.0 / math.sqrt(self.keyDim)
+        probs = None
+        if fused:
+            bias = None if m is None else torch.where(
+                m, torch.zeros((), dtype=qf.dtype, device=qf.device),
+                torch.tensor(DPA_NEGATIVE, dtype=qf.dtype, device=qf.device))
+            out = F.scaled_dot_product_attention(qf, kf, vf, attn_mask=bias, scale=scale)
+        else:
+            scores = (qf * scale) @ kf.transpose(-1, -2)
+            if m is not None:
+                scores = torch.where(m, scores, torch.tensor(LARGE_NEGATIVE, dtype=scores.dtype,
+                                                             device=scores.device))
+            probs = torch.softmax(scores, dim=-1)
+            if m is not None:
+                probs = torch.where(m, probs, torch.zeros((), dtype=probs.dtype,
+                                                          device=probs.device))
+            used = _dropout(probs, self.dropout, self._generator) \
+                if training and self.dropout > 0 else probs
+            out = used @ vf                              # [batch, heads, Tq, valueDim]
         out = out.reshape(*batch_shape, self.numHeads, *q_attn, self.valueDim)
         inverse = [perm.index(i) for i in range(rank)]
         out = out.permute(inverse)

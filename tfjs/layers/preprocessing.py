@@ -428,7 +428,11 @@ class Discretization(TorchLayer):
                              'construction time or call `adapt(dataset)` before you can start '
                              'using the `Discretization` layer.')
         # TensorFlow's Bucketize compares in float32 (its boundaries are float32 too)
-        bounds = torch.tensor(self.binBoundaries, dtype=torch.float32, device=x.device)
+        key = (tuple(self.binBoundaries), x.device)
+        if getattr(self, '_bounds_key', None) != key:
+            self._bounds = torch.tensor(self.binBoundaries, dtype=torch.float32, device=x.device)
+            self._bounds_key = key
+        bounds = self._bounds
         idx = torch.bucketize(x.to(torch.float32), bounds, right=True)
         return encode_categorical(idx, self.outputMode, self._depth())
 
