@@ -606,3 +606,19 @@ def test_custom_cell_runs_step_by_step_as_tfjs(oracle):
     for v, js in zip(vals, theirs['grads']):
         np.testing.assert_allclose(np.asarray(grads[v.name]), js, rtol=1e-5, atol=1e-6)
     assert [w.originalName.split('/', 1)[1] for w in layer.weights] == theirs['names']
+
+
+def test_pythonic_arguments():
+    """snake_case keyword arguments work for the constructors and the call arguments."""
+    h, c = tf.ones([1, 2]), tf.zeros([1, 2])
+    lstm = tf.layers.lstm(units=2, return_sequences=True, return_state=True,
+                          recurrent_activation='sigmoid')
+    out = lstm.apply(tf.ones([1, 3, 4]), initial_state=[h, c])
+    same = lstm.apply(tf.ones([1, 3, 4]), {'initialState': [h, c]})
+    for a, b in zip(out, same):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    assert lstm.recurrent_activation.getClassName() == 'sigmoid' and lstm.units == 2
+    bi = tf.layers.bidirectional(layer=tf.layers.gru(units=2), merge_mode='sum')
+    assert bi.apply(tf.ones([1, 3, 4]), initial_state=[h, h]).shape == [1, 2]
+    with pytest.raises(Exception, match='returnSequences'):
+        tf.layers.lstm(units=2, return_sequence=True)

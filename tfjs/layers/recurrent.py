@@ -61,6 +61,13 @@ def standardize_args(inputs, initialState=None, constants=None, numConstants=Non
     return inputs, as_list(initialState), as_list(constants)
 
 
+def call_kwargs(kwargs: dict | None, more: dict) -> dict:
+    """The call arguments as one camelCase dict (`initial_state=` works like `initialState`)."""
+    out = {to_camel_case(k): v for k, v in (kwargs or {}).items()}
+    out.update({to_camel_case(k): v for k, v in more.items()})
+    return out
+
+
 def _raw(x, what: str) -> torch.Tensor:
     return convert_to_tensor(x, what, 'RNN', 'float32')._value()
 
@@ -218,8 +225,7 @@ class RNN(Layer):
             self.stateSpec = [InputSpec(shape=[None, d]) for d in sizes]
 
     def apply(self, inputs, kwargs: dict | None = None, **more_kwargs):
-        kwargs = dict(kwargs or {})
-        kwargs.update(more_kwargs)
+        kwargs = call_kwargs(kwargs, more_kwargs)
         initial = kwargs.pop('initialState', None)
         constants = kwargs.pop('constants', None)
         inputs, initial, constants = standardize_args(inputs, initial, constants,

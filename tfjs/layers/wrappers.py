@@ -26,7 +26,7 @@ from ..engine.topology import InputSpec, Layer, SymbolicTensor, to_list
 from ..errors import NotImplementedError, ValueError
 from ..serialization.registry import deserialize
 from ..tensor import Tensor, convert_to_tensor
-from .recurrent import RNN, standardize_args
+from .recurrent import RNN, call_kwargs, standardize_args
 from .recurrent_cells import first_shape
 
 MERGE_MODES = ('sum', 'mul', 'concat', 'ave')
@@ -281,8 +281,7 @@ class Bidirectional(Wrapper):
         return outputs[0] if len(outputs) == 1 else outputs
 
     def apply(self, inputs, kwargs: dict | None = None, **more_kwargs):
-        kwargs = dict(kwargs or {})
-        kwargs.update(more_kwargs)
+        kwargs = call_kwargs(kwargs, more_kwargs)
         initial = kwargs.pop('initialState', None)
         constants = kwargs.pop('constants', None)
         inputs, initial, constants = standardize_args(inputs, initial, constants,
