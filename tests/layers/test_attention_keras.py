@@ -94,7 +94,8 @@ def test_model_with_preprocessing_and_attention_layers_saves_and_loads(tmp_path)
 
 def test_multi_head_attention_call_forms_dropout_and_errors():
     rs = np.random.RandomState(1)
-    q, v = tf.tensor(rs.randn(2, 4, 6).astype(np.float32)), tf.tensor(rs.randn(2, 5, 3).astype(np.float32))
+    q = tf.tensor(rs.randn(2, 4, 6).astype(np.float32))
+    v = tf.tensor(rs.randn(2, 5, 3).astype(np.float32))
     mha = tf.layers.multiHeadAttention({'numHeads': 2, 'keyDim': 3, 'dropout': 0.5, 'seed': 4})
     listed = np.asarray(mha.apply([q, v]))
     tfjs_form = np.asarray(mha.apply(q, {'value': v}))          # TF.js's nlp call convention
@@ -107,7 +108,8 @@ def test_multi_head_attention_call_forms_dropout_and_errors():
     np.testing.assert_allclose(np.asarray(scores).sum(-1), 1, rtol=1e-6)
     with pytest.raises(ValueError, match='list of inputs'):
         mha.apply(q)
-    qi, vi, mask = tf.input({'shape': [4, 6]}), tf.input({'shape': [5, 3]}), tf.input({'shape': [4, 5]})
+    qi, vi = tf.input({'shape': [4, 6]}), tf.input({'shape': [5, 3]})
+    mask = tf.input({'shape': [4, 5]})
     with pytest.raises(NotImplementedError, match='attentionMask given as a SymbolicTensor'):
         tf.layers.multiHeadAttention({'numHeads': 1, 'keyDim': 2}).apply(
             [qi, vi], {'attentionMask': mask})

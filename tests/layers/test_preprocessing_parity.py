@@ -1,16 +1,18 @@
 """TF.js's preprocessing layers (rescaling, centerCrop, resizing, categoryEncoding, randomWidth;
-RandomHeight is not in TF.js 4.22's bundle) against TF.js 4.22 through the generic parity check, plus the places where
-TF.js is wrong and we follow Keras (each documented and pinned here, TF.js's side included, so
-a change on either side shows up):
+RandomHeight is not in TF.js 4.22's bundle) against TF.js 4.22 through the generic parity
+check, plus the places where TF.js is wrong and we follow Keras (each documented and pinned
+here, TF.js's side included, so a change on either side shows up):
 
 - resizing samples with aligned corners by default (it passes `!cropToAspectRatio` as
   `alignCorners`) and never crops with `cropToAspectRatio`; its computeOutputShape drops the
-  batch axis. Compared here: the configurations where both samplings agree (integer
-  nearest-neighbour upscaling, unchanged sizes), outputs, dtypes and gradients.
+  batch axis. Compared here: the configurations where both samplings agree (2x
+  nearest-neighbour upscaling, unchanged sizes): outputs, dtypes, and gradients on one image
+  (TF.js's resizeNearestNeighbor gradient is wrong past the first image of a batch).
+- centerCrop: TF.js has no gradient for its cropAndResize, so values and dtypes only.
 - centerCrop moves the window one pixel right when the width shrinks by exactly one, and
   stretches smaller images without cropping to the aspect ratio.
-- randomWidth / RandomHeight ignore `training` and resize at inference too (their docs say the
-  layers are inactive at inference); the random factors come from a different generator.
+- randomWidth ignores `training` and resizes at inference too (its docs say the layer is
+  inactive at inference); the random factors come from a different generator.
 """
 import numpy as np
 import pytest
@@ -28,7 +30,8 @@ RESCALING = [
 ]
 
 
-@pytest.mark.parametrize('config,shape,spec', RESCALING, ids=[str(i) for i in range(len(RESCALING))])
+@pytest.mark.parametrize('config,shape,spec', RESCALING,
+                         ids=[str(i) for i in range(len(RESCALING))])
 def test_rescaling_parity(oracle, config, shape, spec):
     res = check_layer(oracle, 'rescaling', config, shape, input_spec=spec)
     assert res['outs'][0].dtype == 'float32' and res['theirs']['outs'][0].dtype == np.float32
@@ -96,7 +99,8 @@ RESIZING = [
 ]
 
 
-@pytest.mark.parametrize('config,shape,spec', RESIZING, ids=[str(i) for i in range(len(RESIZING))])
+@pytest.mark.parametrize('config,shape,spec', RESIZING,
+                         ids=[str(i) for i in range(len(RESIZING))])
 def test_resizing_parity_where_tfjs_samples_correctly(oracle, config, shape, spec):
     # TF.js's computeOutputShape returns [height, width, inputShape[2]] (no batch axis).
     # TF.js's gradients: resizeNearestNeighbor's is wrong for every image but the first of a

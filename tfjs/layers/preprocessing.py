@@ -35,7 +35,8 @@ def camel_choice(value: Any, allowed: tuple, what: str, layer: str, default=None
 
 
 def encode_categorical(idx: torch.Tensor, mode: str, depth: int,
-                       weights: torch.Tensor | None = None, rank_limit: bool = True) -> torch.Tensor:
+                       weights: torch.Tensor | None = None,
+                       rank_limit: bool = True) -> torch.Tensor:
     """Encode integer indices as TF.js's `encodeCategoricalInputs` (and Keras) do.
 
     `mode` 'int' returns the indices; 'oneHot' appends a one-hot axis of size `depth` (replacing
@@ -74,7 +75,8 @@ class Rescaling(TorchLayer):
     """`output = input * scale + offset` (always float32; integer images welcome).
 
     >>> import tfjs as tf
-    >>> tf.layers.rescaling({'scale': 1 / 255}).apply(tf.tensor([[0, 255]], None, 'int32')).arraySync()
+    >>> x = tf.tensor([[0, 255]], None, 'int32')
+    >>> tf.layers.rescaling({'scale': 1 / 255}).apply(x).arraySync()
     [[0.0, 1.0]]
     """
 
@@ -234,7 +236,8 @@ class Normalization(TorchLayer):
             ms, vs = np.shape(self.inputMean), np.shape(self.inputVariance)
             if ms != vs:
                 raise ValueError(f'When setting values directly, `mean` and `variance` must have '
-                                 f'the same shape. Received: mean shape {ms} and variance shape {vs}')
+                                 f'the same shape. Received: mean shape {ms} and variance shape '
+                                 f'{vs}')
             if len(ms) > len(self.axis):
                 raise ValueError(f'The rank of `mean` must be less than or equal to the number of '
                                  f'axes ({len(self.axis)}). Received: mean shape {ms} for axis '

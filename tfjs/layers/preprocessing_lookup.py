@@ -9,7 +9,6 @@ so that a model carrying them fails to load with a clear NotImplementedError.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np
