@@ -622,3 +622,17 @@ def test_pythonic_arguments():
     assert bi.apply(tf.ones([1, 3, 4]), initial_state=[h, h]).shape == [1, 2]
     with pytest.raises(Exception, match='returnSequences'):
         tf.layers.lstm(units=2, return_sequence=True)
+
+
+def test_activity_regularizer_counts_as_in_keras():
+    """TF.js ignores `activityRegularizer` on RNN layers; Keras adds `l(output) / batch` to the
+    loss, and so do we (it is kept in the config)."""
+    layer = tf.layers.lstm({'units': 2, 'inputShape': [3, 4],
+                            'activityRegularizer': tf.regularizers.l2({'l2': 0.5})})
+    model = tf.sequential({'layers': [layer]})
+    model.compile({'optimizer': 'sgd', 'loss': 'meanSquaredError'})
+    x, y = tf.randomNormal([4, 3, 4]), tf.zeros([4, 2])
+    total = float(np.asarray(model.evaluate(x, y)))
+    out = np.asarray(model.predict(x))
+    assert abs(total - (np.mean(out ** 2) + 0.5 * np.sum(out ** 2) / 4)) < 1e-5
+    assert layer.getConfig()['activityRegularizer']['config']['l2'] == 0.5

@@ -26,13 +26,14 @@ from .._naming import to_camel_case
 from ..backend.memory import dispose, keep
 from ..engine.topology import InputSpec, Layer, SymbolicTensor, to_list
 from ..errors import AttributeError, NotImplementedError, ValueError
+from ..regularizers import get_regularizer, serialize_regularizer
 from ..serialization.registry import deserialize
 from ..tensor import Tensor, convert_to_tensor
 from .recurrent_cells import (GRUCell, LSTMCell, RNNCell, SimpleRNNCell, StackedRNNCells,
                               first_shape, state_sizes, warn_implementation)
 
 RNN_KEYS = ('cell', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll',
-            'inputDim', 'inputLength')
+            'inputDim', 'inputLength', 'activityRegularizer')
 
 _STATEFUL_BATCH_HELP = (
     'If an RNN is stateful, it needs to know its batch size. Specify the batch size of your '
@@ -113,6 +114,8 @@ class RNN(Layer):
         self.stateSpec = None
         self.states_ = None
         self.numConstants = None
+        # Keras applies it to the outputs (TF.js ignores the argument)
+        self.activityRegularizer = get_regularizer(args.get('activityRegularizer'))
 
     # ------------------------------------------------------------------ states
     @property
@@ -345,6 +348,7 @@ class RNN(Layer):
     def getConfig(self) -> dict:
         cell_config = self.cell.getConfig()
         config = dict(cell_config)
+        config['activityRegularizer'] = serialize_regularizer(self.activityRegularizer)
         config.update(super().getConfig())
         config.update(self._flags())
         if self.getClassName() == RNN.className:
