@@ -4,8 +4,8 @@ RandomRotation, RandomZoom, RandomTranslation, RandomContrast, RandomBrightness 
 
 Every one of them transforms only when called with `training: true` and is the identity at
 inference (RandomCrop: a central crop to the target size), as Keras does and TF.js's docs say;
-TF.js 4.22's RandomWidth/RandomHeight code ignores `training` and resizes at inference too (a
-bug not copied). A `seed` makes the draws reproducible (torch's generator: the random values
+TF.js 4.22's RandomWidth code ignores `training` and resizes at inference too (a bug not
+copied; RandomHeight's source does the same, and is not in the 4.22 bundle at all). A `seed` makes the draws reproducible (torch's generator: the random values
 are not TF.js's or Keras's bit for bit). The geometric transforms sample as TensorFlow's
 ImageProjectiveTransformV3 (the kernel Keras uses), with the fill modes reflect/wrap/constant/
 nearest.
