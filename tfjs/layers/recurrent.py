@@ -348,7 +348,8 @@ class RNN(Layer):
     def getConfig(self) -> dict:
         cell_config = self.cell.getConfig()
         config = dict(cell_config)
-        config['activityRegularizer'] = serialize_regularizer(self.activityRegularizer)
+        if 'activityRegularizer' in config or self.activityRegularizer is not None:
+            config['activityRegularizer'] = serialize_regularizer(self.activityRegularizer)
         config.update(super().getConfig())
         config.update(self._flags())
         if self.getClassName() == RNN.className:
