@@ -224,6 +224,8 @@ def _compare(ours, theirs, case: Case, what: str, rtol: float, atol: float) -> s
     if isinstance(theirs, float) and isinstance(ours, (int, float)):
         if math.isnan(theirs):
             return '' if math.isnan(ours) else f'{what}: {ours} vs TF.js NaN'
+        if ours == theirs:   # also the infinities, where ours - theirs is NaN
+            return ''
         return '' if abs(ours - theirs) <= atol + rtol * abs(theirs) else f'{what}: {ours} vs TF.js {theirs}'
     return '' if ours == theirs else f'{what}: {ours!r} vs TF.js {theirs!r}'
 

@@ -75,11 +75,3 @@ CASES += [Case('raggedRange', [i32(0, 5, 8), i32(3, 7, 8), i32(1, 1, 1)]),
 def test_sparse_string(oracle):
     assert_all_agree(run_cases(oracle, CASES))
 
-
-def test_ragged_not_implemented():
-    import pytest
-    import tfjs as tf
-    with pytest.raises(tf.NotImplementedError):
-        tf.raggedGather([tf.tensor1d([0, 2], 'int32')], tf.tensor1d([1, 2]), tf.tensor1d([0], 'int32'), 1)
-    with pytest.raises(tf.NotImplementedError):
-        tf.raggedTensorToTensor(tf.tensor1d([2, 2], 'int32'), tf.tensor1d([1, 2]), 0, [], [])

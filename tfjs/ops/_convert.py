@@ -21,7 +21,7 @@ def convert(x, arg: str, fn: str, parse: str = 'numeric') -> Tensor:
     if parse != 'string_or_numeric' and ((parse != 'numeric' and parse != dtype)
                                          or (parse == 'numeric' and dtype == 'string')):
         raise ValueError(f"Argument '{arg}' passed to '{fn}' must be {parse} tensor, but got "
-                         f'{dtype} tensor.')
+                         f'{dtype} tensor')
     if isinstance(x, Tensor):
         return x
     return convert_to_tensor(x, arg, fn, dtype)

@@ -1,10 +1,8 @@
 """tf.signal: hammingWindow, hannWindow, frame, stft."""
 from __future__ import annotations
 
-import math
 from typing import Callable
 
-import numpy as np
 import torch
 
 from ..errors import ValueError
@@ -17,13 +15,8 @@ __all__ = ['hammingWindow', 'hannWindow', 'frame', 'stft']
 
 
 def _cosine_window(length: int, a: float, b: float) -> Tensor:
-    from ..backend import device
-    length = int(length)
-    even = 1 - length % 2
-    i = np.arange(length, dtype=np.float64)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        vals = a - b * np.cos(2.0 * math.pi * i / (length + even - 1))
-    return wrap(torch.from_numpy(vals.astype(np.float32)).to(device()), 'float32')
+    from .signal_util import cosineWindow
+    return cosineWindow(length, a, b)
 
 
 def hannWindow(windowLength: int) -> Tensor:
@@ -91,7 +84,8 @@ def stft(signal, frameLength: int, frameStep: int, fftLength: int | None = None,
     """
     from .arithmetic import mul
     from .spectral import rfft
+    from .signal_util import enclosingPowerOfTwo
     if fftLength is None:
-        fftLength = int(math.floor(2 ** math.ceil(math.log(frameLength) / math.log(2.0))))
+        fftLength = enclosingPowerOfTwo(frameLength)
     framed = frame(signal, frameLength, frameStep)
     return rfft(mul(framed, windowFn(frameLength)), fftLength)
