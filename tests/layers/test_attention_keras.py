@@ -41,6 +41,9 @@ def test_attention_layer_matches_keras(case, masks_as):
     assert len(outs) == len(expected)
     for i, (o, e) in enumerate(zip(outs, expected)):
         assert_close(o, e, f'{case["name"]} output {i}', rtol=1e-5, atol=1e-5)
+    if 'activity_loss' in case['arrays']:        # kernel + projections' activity losses
+        total = sum(float(np.asarray(loss)) for loss in layer.calculateLosses())
+        np.testing.assert_allclose(total, case['arrays']['activity_loss'], rtol=1e-5)
     shapes = layer.computeOutputShape([list(x.shape) for x in xs])
     shapes = shapes if isinstance(shapes[0], list) else [shapes]
     assert [list(s) for s in shapes] == [list(e.shape) for e in expected]

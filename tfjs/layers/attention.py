@@ -153,7 +153,11 @@ class MultiHeadAttention(_ListInputLayer):
         self.biasInitializer = get_initializer(args.get('biasInitializer') or 'zeros')
         self.kernelRegularizer = get_regularizer(args.get('kernelRegularizer'))
         self.biasRegularizer = get_regularizer(args.get('biasRegularizer'))
-        self.activityRegularizer = get_regularizer(args.get('activityRegularizer'))
+        # Keras gives the activity regularizer to the projections (each adds
+        # regularizer(projection output) / batch), not to the layer's own output.
+        self.projectionActivityRegularizer = get_regularizer(args.get('activityRegularizer'))
+        self._activity = []
+        self._activityRegistered = False
         self.kernelConstraint = get_constraint(args.get('kernelConstraint'))
         self.biasConstraint = get_constraint(args.get('biasConstraint'))
         self.supportsMasking = True
@@ -226,7 +230,11 @@ class MultiHeadAttention(_ListInputLayer):
             k.reshape(math.prod(k.shape[:bound]), -1)
         if bias is not None:
             y = y + bias.val._t.reshape(-1)
-        return y.reshape(*lead, *out_shape)
+        y = y.reshape(*lead, *out_shape)
+        if self.projectionActivityRegularizer is not None:
+            reg = self.projectionActivityRegularizer.apply(Tensor._make(y, 'float32'))._value()
+            self._activity.append(reg / y.shape[0] if y.ndim and y.shape[0] else reg)
+        return y
 
     def _attention_mask(self, q_len: list, v_len: list, masks: list, attention_mask,
                         causal: bool, device) -> torch.Tensor | None:
@@ -320,6 +328,10 @@ class MultiHeadAttention(_ListInputLayer):
                                                   is not None else [])
         query, value, key = self._split(inputs)
         masks = _input_masks([query, value] + ([key] if key is not None else []), options)
+        if self.projectionActivityRegularizer is not None and not self._activityRegistered:
+            self.addLoss(self._activity_loss)
+            self._activityRegistered = True
+        self._activity = []
         out, scores = self.forward(
             query._value(), value._value(), None if key is None else key._value(),
             masks, _raw(options.get('attentionMask')), bool(options.get('useCausalMask')),
@@ -328,6 +340,13 @@ class MultiHeadAttention(_ListInputLayer):
         if scores is not None:
             return [out, Tensor._make(scores, 'float32')]
         return out
+
+    def _activity_loss(self) -> Tensor:
+        """The projections' activity regularization of the last call."""
+        total = torch.zeros((), device=self._dense['query'][0].val._t.device)
+        for loss in self._activity:
+            total = total + loss
+        return Tensor._make(total, 'float32')
 
     def apply(self, inputs, kwargs: dict | None = None, **more_kwargs):
         options = _options({**(kwargs or {}), **more_kwargs})
@@ -349,7 +368,7 @@ class MultiHeadAttention(_ListInputLayer):
             'biasInitializer': serialize_initializer(self.biasInitializer),
             'kernelRegularizer': serialize_regularizer(self.kernelRegularizer),
             'biasRegularizer': serialize_regularizer(self.biasRegularizer),
-            'activityRegularizer': serialize_regularizer(self.activityRegularizer),
+            'activityRegularizer': serialize_regularizer(self.projectionActivityRegularizer),
             'kernelConstraint': serialize_constraint(self.kernelConstraint),
             'biasConstraint': serialize_constraint(self.biasConstraint),
         }
