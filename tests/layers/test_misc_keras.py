@@ -1,46 +1,21 @@
 """Keras 3 parity for the layers TF.js lacks or configurations beyond TF.js (fixtures from
 tools/fixtures/keras_misc.py in tests/fixtures/keras/misc/), Lambda, ActivityRegularization
 in training, and gradient cross-checks where TF.js cannot differentiate."""
-import glob
-import json
-import os
-
 import numpy as np
 import pytest
 
 import tfjs as tf
 from tfjs.serialization import convert_pythonic_to_ts
 from tfjs.serialization.registry import clear_custom_classes, deserialize
+from keras_fixture import case_names, from_keras, keras_layer, load, numbered
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'keras',
-                        'misc')
-CASES = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(FIXTURES, '*.json')))
-
-
-def _from_keras(obj):
-    """A Keras 3 get_config() in camelCase, with dtype policies as dtype strings and Keras 3
-    object dicts reduced to {className, config}."""
-    if isinstance(obj, list):
-        return [_from_keras(v) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    if 'className' in obj and 'config' in obj:
-        return {'className': obj['className'], 'config': _from_keras(obj['config'])}
-    out = {}
-    for key, value in obj.items():
-        if key == 'dtype' and isinstance(value, dict):
-            value = value['config']['name']
-        out[key] = _from_keras(value)
-    return out
+CASES = case_names('misc')
 
 
 def _load(name):
-    with open(os.path.join(FIXTURES, name + '.json')) as f:
-        meta = json.load(f)
-    arrays = dict(np.load(os.path.join(FIXTURES, name + '.npz')))
-    config = _from_keras(convert_pythonic_to_ts(meta['config']))
-    layer = deserialize({'className': meta['class_name'], 'config': config}, kind='layer')
-    xs = [tf.tensor(arrays[f'x{i}']) for i in range(len([k for k in arrays if k[0] == 'x']))]
+    meta, arrays = load('misc', name)
+    layer = keras_layer(meta['class_name'], meta['config'])
+    xs = [tf.tensor(x) for x in numbered(arrays, 'x')]
     return meta, arrays, layer, xs
 
 
@@ -87,7 +62,7 @@ def test_keras_config_survives_our_round_trip(name):
     config = layer.getConfig()
     again = type(layer).fromConfig(config)
     assert again.getConfig() == config
-    keras_conf = _from_keras(convert_pythonic_to_ts(meta['config']))
+    keras_conf = from_keras(convert_pythonic_to_ts(meta['config']))
     for key, value in keras_conf.items():     # what Keras says is kept (axis lists resolve)
         if key in config and key not in ('axis', 'groups', 'dtype', 'trainable'):
             assert config[key] == value, key

@@ -15,6 +15,7 @@ import torch
 import tfjs as tf
 from tfjs.serialization import convert_pythonic_to_ts
 from tfjs.serialization.registry import deserialize
+from keras_fixture import from_keras, keras_layer as _keras_layer
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'keras')
 
@@ -30,27 +31,9 @@ def load_cases(family: str) -> list:
     return cases
 
 
-def _strip_keras3(value):
-    """Keras 3 object dicts ({module, class_name, config, registered_name}) -> {class_name,
-    config}; dtype policies -> their dtype name."""
-    if isinstance(value, dict):
-        if value.get('class_name') in ('DTypePolicy', 'FloatDTypePolicy'):
-            return value['config']['name']
-        return {k: _strip_keras3(v) for k, v in value.items()
-                if k not in ('module', 'registered_name')}
-    if isinstance(value, list):
-        return [_strip_keras3(v) for v in value]
-    return value
-
-
 def keras_layer(case: dict):
     """Our layer deserialized from the case's Keras class name and get_config()."""
-    config = _strip_keras3(dict(case['config']))
-    for init in ('kernel_initializer', 'bias_initializer'):     # Keras 3 extra initializer keys
-        if isinstance(config.get(init), dict):
-            config[init] = {'class_name': config[init]['class_name'], 'config': {}}
-    return deserialize({'className': case['class_name'], 'config': convert_pythonic_to_ts(config)},
-                       kind='layer')
+    return _keras_layer(case['class_name'], case['config'])
 
 
 def arrays(case: dict, prefix: str) -> list:
@@ -130,7 +113,7 @@ def _by_name(name):
                                   'normalization_adapt_none'])
 def test_normalization_adapt_learns_what_keras_learnt(name):
     case = _by_name(name)
-    config = convert_pythonic_to_ts(_strip_keras3(dict(case['config'])))
+    config = from_keras(convert_pythonic_to_ts(dict(case['config'])))
     layer = tf.layers.normalization({'axis': config['axis']})
     layer.adapt(case['arrays']['adapt_data'])
     mean, var, count = arrays(case, 'w')

@@ -13,60 +13,20 @@ with `return_sequences` Keras outputs zeros at masked steps, where TF.js (and we
 previous output. Those steps are compared only through the objective `sum(y * r * mask)`,
 which both sides agree on.
 """
-import glob
-import json
-import os
-
 import numpy as np
 import pytest
 
 import tfjs as tf
 from tfjs.serialization import convert_pythonic_to_ts, convert_ts_to_pythonic
 from tfjs.serialization.registry import deserialize
+from keras_fixture import case_names, keras_layer, load, numbered
 
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fixtures', 'keras',
-                        'recurrent')
-CASES = sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(FIXTURES, '*.json')))
+CASES = case_names('recurrent')
 RTOL, ATOL = 1e-5, 1e-5
 
 
-def _from_keras(obj):
-    """A Keras 3 get_config() after convert_pythonic_to_ts: dtype policies as dtype strings,
-    Keras object dicts reduced to {className, config}, initializer keys Keras 3.15 added
-    (input_axes / output_axes, null) dropped."""
-    if isinstance(obj, list):
-        return [_from_keras(v) for v in obj]
-    if not isinstance(obj, dict):
-        return obj
-    if 'className' in obj and 'config' in obj:
-        config = {k: v for k, v in (obj['config'] or {}).items()
-                  if not (k in ('inputAxes', 'outputAxes') and v is None)}
-        return {'className': obj['className'], 'config': _from_keras(config)}
-    out = {}
-    for key, value in obj.items():
-        if key == 'dtype' and isinstance(value, dict):
-            value = value['config']['name']
-        out[key] = _from_keras(value)
-    return out
-
-
-def _layer(class_name, config):
-    return deserialize({'className': class_name,
-                        'config': _from_keras(convert_pythonic_to_ts(config))}, kind='layer')
-
-
-def _load(name):
-    with open(os.path.join(FIXTURES, name + '.json')) as f:
-        meta = json.load(f)
-    return meta, dict(np.load(os.path.join(FIXTURES, name + '.npz')))
-
-
-def _numbered(arrays, prefix):
-    out, i = [], 0
-    while f'{prefix}{i}' in arrays:
-        out.append(arrays[f'{prefix}{i}'])
-        i += 1
-    return out
+def _load_case(name):
+    return load('recurrent', name)
 
 
 def _close(ours, theirs, what):
@@ -81,26 +41,26 @@ def test_there_are_fixtures():
     assert len(CASES) >= 30
 
 
-LAYER_CASES = [c for c in CASES if _load(c)[0]['kind'] == 'layer']
+LAYER_CASES = [c for c in CASES if _load_case(c)[0]['kind'] == 'layer']
 
 
 @pytest.mark.parametrize('name', LAYER_CASES)
 def test_keras_layer_fixture(name):
-    meta, arrays = _load(name)
-    layer = _layer(meta['class_name'], meta['config'])
+    meta, arrays = _load_case(name)
+    layer = keras_layer(meta['class_name'], meta['config'])
     x = tf.tensor(arrays['x0'])
-    states = [tf.tensor(s) for s in _numbered(arrays, 's')]
+    states = [tf.tensor(s) for s in numbered(arrays, 's')]
     kwargs = {}
     if 'mask' in arrays:
         kwargs['mask'] = tf.tensor(arrays['mask'])
     if states:
         kwargs['initialState'] = states
     layer.apply(x, dict(kwargs))
-    weights = _numbered(arrays, 'w')
+    weights = numbered(arrays, 'w')
     assert [list(w.shape) for w in weights] == [w.shape for w in layer.weights]
     layer.setWeights([tf.tensor(w) for w in weights])
-    expected = _numbered(arrays, 'y')
-    rs = [a.copy() for a in _numbered(arrays, 'r')]
+    expected = numbered(arrays, 'y')
+    rs = [a.copy() for a in numbered(arrays, 'r')]
     outs = _as_list(layer.apply(x, dict(kwargs)))
     assert len(outs) == len(expected)
     zeroed = meta['class_name'] == 'Bidirectional' and 'mask' in arrays and \
@@ -126,46 +86,46 @@ def test_keras_layer_fixture(name):
         return tf.addN([tf.sum(tf.mul(t, ri)) for t, ri in zip(o, r)])
     grads = tf.grads(objective)([x] + states)
     _close(grads[0], arrays['g0'], 'input gradient')
-    for i, (g, e) in enumerate(zip(grads[1:], _numbered(arrays, 'gs'))):
+    for i, (g, e) in enumerate(zip(grads[1:], numbered(arrays, 'gs'))):
         _close(g, e, f'gradient of initial state {i}')
     vals = [w.read() for w in layer.trainableWeights]
     wgrads = tf.variableGrads(lambda: objective(x, *states), vals)['grads']
-    for i, (v, e) in enumerate(zip(vals, _numbered(arrays, 'gw'))):
+    for i, (v, e) in enumerate(zip(vals, numbered(arrays, 'gw'))):
         np.testing.assert_allclose(np.asarray(wgrads[v.name]), e, rtol=RTOL, atol=1e-4,
                                    err_msg=f'gradient of weight {i}')
 
 
-@pytest.mark.parametrize('name', [c for c in CASES if _load(c)[0]['kind'] == 'stateful'])
+@pytest.mark.parametrize('name', [c for c in CASES if _load_case(c)[0]['kind'] == 'stateful'])
 def test_keras_stateful_fixture(name):
-    meta, arrays = _load(name)
-    layer = _layer(meta['class_name'], meta['config'])
+    meta, arrays = _load_case(name)
+    layer = keras_layer(meta['class_name'], meta['config'])
     assert layer.stateful
     x0, x1 = tf.tensor(arrays['x0']), tf.tensor(arrays['x1'])
     layer.apply(x0)
-    layer.setWeights([tf.tensor(w) for w in _numbered(arrays, 'w')])
+    layer.setWeights([tf.tensor(w) for w in numbered(arrays, 'w')])
     layer.resetStates()
-    for o, e in zip(_as_list(layer.apply(x0)), _numbered(arrays, 'y')):
+    for o, e in zip(_as_list(layer.apply(x0)), numbered(arrays, 'y')):
         _close(o, e, 'first call')
-    for o, e in zip(_as_list(layer.apply(x1)), _numbered(arrays, 'z')):
+    for o, e in zip(_as_list(layer.apply(x1)), numbered(arrays, 'z')):
         _close(o, e, 'second call (continuing the states)')
     layer.resetStates()
-    for o, e in zip(_as_list(layer.apply(x0)), _numbered(arrays, 'y')):
+    for o, e in zip(_as_list(layer.apply(x0)), numbered(arrays, 'y')):
         _close(o, e, 'after resetStates')
 
 
-@pytest.mark.parametrize('name', [c for c in CASES if _load(c)[0]['kind'] == 'model'])
+@pytest.mark.parametrize('name', [c for c in CASES if _load_case(c)[0]['kind'] == 'model'])
 def test_keras_masking_model_fixture(name):
     if not hasattr(tf.layers, 'masking'):
         pytest.skip('tf.layers.masking is built by another engineer and is not available yet')
-    meta, arrays = _load(name)
+    meta, arrays = _load_case(name)
     x = arrays['x0']
-    layers = [_layer(spec['class_name'], spec['config']) for spec in meta['layers']]
+    layers = [keras_layer(spec['class_name'], spec['config']) for spec in meta['layers']]
     inp = tf.input({'shape': list(x.shape[1:])})
     out = inp
     for layer in layers:
         out = layer.apply(out)
     model = tf.model({'inputs': inp, 'outputs': out})
-    model.setWeights([tf.tensor(w) for w in _numbered(arrays, 'w')])
+    model.setWeights([tf.tensor(w) for w in numbered(arrays, 'w')])
     _close(model.predict(tf.tensor(x)), arrays['y0'], 'model output')
 
 
@@ -174,10 +134,10 @@ def _simple(value) -> bool:
         (isinstance(value, list) and all(_simple(v) for v in value))
 
 
-@pytest.mark.parametrize('name', [c for c in CASES if _load(c)[0]['kind'] != 'model'])
+@pytest.mark.parametrize('name', [c for c in CASES if _load_case(c)[0]['kind'] != 'model'])
 def test_config_agrees_with_keras(name):
-    meta, _ = _load(name)
-    layer = _layer(meta['class_name'], meta['config'])
+    meta, _ = _load_case(name)
+    layer = keras_layer(meta['class_name'], meta['config'])
     ours = convert_ts_to_pythonic(layer.getConfig())
     keras = meta['config']
     common = [k for k in ours if k in keras and k not in ('name', 'dtype') and _simple(keras[k])]
