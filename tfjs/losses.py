@@ -6,6 +6,11 @@ with TF.js's epsilon 1e-7 and its exact formulas (and gradients: `|x|` has slope
 in TF.js). `get_loss` resolves TF.js's camelCase names and, as an extension over TF.js (which
 rejects `'mse'`), snake_case and Keras names and aliases (`mse`, `mae`, `bce`, `kld`...).
 
+TF.js 4.22 bug not copied (pinned in tests/ops/test_ops_creation_losses_util.py): the gradient
+of `tf.losses.softmaxCrossEntropy` with respect to the labels is `dy * (labels - softmax)` in
+TF.js; here it is TensorFlow's `-dy * logSoftmax(logits)` (the true derivative). The logits'
+gradient is TF.js's and TensorFlow's `dy * (softmax - labels)`.
+
 >>> import tfjs as tf
 >>> from tfjs.losses import get_loss
 >>> fn, name = get_loss('mse')
@@ -164,6 +169,12 @@ def sparseCategoricalCrossentropy(yTrue, yPred, fromLogits: bool = False) -> Ten
     classes = torch.arange(depth, device=p.device)
     one_hot = (flat.unsqueeze(-1) == classes).to(p.dtype).reshape(p.shape)
     return _out(_categorical_crossentropy(one_hot, p, fromLogits))
+
+
+def _relu_mul(t: torch.Tensor) -> torch.Tensor:
+    """relu whose gradient is `dy * step(x)`, a product as in TF.js (so a NaN upstream gradient
+    stays NaN where x <= 0; torch's relu masks it to 0)."""
+    return t * (t > 0).to(t.dtype)
 
 
 def _sigmoid_ce_with_logits(labels: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
@@ -329,8 +340,8 @@ def _reduce(losses: torch.Tensor, weights: torch.Tensor | None, reduction) -> to
     if reduction == Reduction.SUM:
         return torch.sum(weighted)
     if reduction == Reduction.MEAN:
-        if weights is None:
-            return torch.mean(weighted)
+        if weights is None:      # tf.mean: sum(x / n), so the mean of nothing is 0, as in TF.js
+            return torch.sum(weighted / max(losses.numel(), 1))
         factor = losses.numel() / max(weights.numel(), 1)
         result = torch.sum(weighted) / torch.sum(weights)
         return result / factor if factor > 1 else result
@@ -377,7 +388,7 @@ def hingeLoss(labels, predictions, weights=None,
               reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS) -> Tensor:
     """Weighted max(0, 1 - (2 * labels - 1) * predictions) for 0/1 labels."""
     a, b = _labels_preds(labels, predictions, 'hingeLoss')
-    losses = torch.relu(1 - (2 * a - 1) * b)
+    losses = _relu_mul(1 - (2 * a - 1) * b)
     return _out(_reduce(losses, _weights(weights, 'hingeLoss'), reduction))
 
 
@@ -422,13 +433,41 @@ def sigmoidCrossEntropy(multiClassLabels, logits, weights=None, labelSmoothing: 
     return _out(_reduce(losses, _weights(weights, 'sigmoidCrossEntropy'), reduction))
 
 
+class _SoftmaxCrossEntropy(torch.autograd.Function):
+    """-sum(labels * logSoftmax(logits)) over the last axis, with TF's gradients: for the logits
+    `dy * (softmax - labels)` (TF.js's and TensorFlow's, exact when the labels sum to 1 over the
+    last axis), for the labels `-dy * logSoftmax(logits)` (TensorFlow's, the true derivative).
+
+    TF.js bug not copied: TF.js's custom gradient gives the labels `dy * (labels - softmax)`."""
+
+    @staticmethod
+    def forward(ctx, labels, logits):
+        log_result = logits - torch.logsumexp(logits, dim=-1, keepdim=True)
+        ctx.save_for_backward(labels, log_result)
+        return -torch.sum(log_result * labels, dim=-1)
+
+    @staticmethod
+    def backward(ctx, dy):
+        labels, log_result = ctx.saved_tensors
+        dy = dy.unsqueeze(-1)
+        return -dy * log_result, dy * (torch.exp(log_result) - labels)
+
+
 def softmaxCrossEntropy(onehotLabels, logits, weights=None, labelSmoothing: float = 0,
                         reduction: Reduction = Reduction.SUM_BY_NONZERO_WEIGHTS) -> Tensor:
-    """Weighted softmax cross entropy of logits over the last axis, with label smoothing."""
+    """Weighted softmax cross entropy of logits over the last axis, with label smoothing
+    (toward `1 / shape[1]`, as TF.js: the class count for the documented [batch, classes] input).
+
+    Gradients are TensorFlow's (see `_SoftmaxCrossEntropy`): for the logits they agree with TF.js;
+    for the labels TF.js's custom gradient is wrong (`dy * (labels - softmax)`), and this one is
+    `-dy * logSoftmax(logits)`."""
     z, x = _labels_preds(onehotLabels, logits, 'softmaxCrossEntropy', ('onehotLabels', 'logits'))
     if labelSmoothing > 0:
+        if z.dim() < 2:
+            raise ValueError('softmaxCrossEntropy: label smoothing needs onehotLabels of shape '
+                             f'[batch, numClasses]; got shape {list(z.shape)}.')
         z = z * (1 - labelSmoothing) + labelSmoothing / z.shape[1]
-    losses = -torch.sum(z * torch.log_softmax(x, dim=-1), dim=-1)
+    losses = _SoftmaxCrossEntropy.apply(z, x)
     return _out(_reduce(losses, _weights(weights, 'softmaxCrossEntropy'), reduction))
 
 

@@ -332,8 +332,8 @@ def variable(initialValue, trainable: bool = True, name: str | None = None,
     value = convert_to_tensor(initialValue, 'initialValue', 'variable')
     t = value._value()
     if dtype is not None and dtype != value.dtype:
-        t = t.to(to_torch_dtype(dtype))
-    t = t.detach().clone()
+        t = cast_raw(t, value.dtype, dtype)
+    t = t.copy() if isinstance(t, np.ndarray) else t.detach().clone()   # strings: NumPy objects
     v = Variable._make(t, dtype or value.dtype)
     if name is None:
         name = str(next(_var_ids))
@@ -402,14 +402,31 @@ def to_torch(values, dtype: str | None = None, shape: Sequence[int] | None = Non
         return np.vectorize(_to_str, otypes=[object])(arr) if arr.size else arr, 'string'
     if vdtype == 'string':
         raise ValueError(f'Cannot make a {target} tensor from string values.')
-    arr = np.asarray(values, dtype=_NUMPY[target] if target != 'bool' or vdtype == 'bool' else None)
+    with np.errstate(over='ignore'):     # a Float32Array stores 1e40 as Infinity
+        arr = np.asarray(values, dtype=_NUMPY[target] if target not in ('bool', 'int32') or vdtype == target
+                         else None)
     if target == 'bool' and arr.dtype != np.bool_:
-        arr = arr != 0
-    if target == 'int32' and arr.dtype.kind == 'f':
-        arr = np.trunc(arr).astype(np.int32)
+        # TF.js's toTypedArray: Math.round(x) !== 0 (0.4 -> false, 0.5 -> true, NaN -> true)
+        arr = np.floor(arr.astype(np.float64) + 0.5) != 0
+    if target == 'int32' and arr.dtype != np.int32:
+        arr = js_to_int32(arr)
     # always a private copy: a tensor must not change when the caller's array does
     arr = np.array(arr, dtype=_NUMPY[target], order='C', copy=True)
     return torch.from_numpy(arr).to(device()), target
+
+
+def js_to_int32(a) -> np.ndarray:
+    """Numbers as an Int32Array stores them (JS ToInt32): truncated toward zero, wrapped modulo
+    2**32, NaN and the infinities 0."""
+    a = np.asarray(a)
+    if a.dtype.kind in 'iub':
+        return a.astype(np.int64).astype(np.int32)          # integer casts wrap modulo 2**32
+    f = a.astype(np.float64)
+    with np.errstate(invalid='ignore'):
+        f = np.where(np.isfinite(f), np.trunc(f), 0.0)
+    if np.all(np.abs(f) < 2 ** 31):
+        return f.astype(np.int32)
+    return np.mod(f, 2.0 ** 32).astype(np.uint32).view(np.int32)
 
 
 def _to_str(v) -> str:

@@ -41,7 +41,9 @@ class Case:
     raises: bool = False                # both sides must raise
     method: bool = False                # also check the chained method form `x.op(...)`
     py: Callable | None = None          # custom Python call `py(tf, *args)` when forms differ
-    js: str | None = None               # custom JS expression over `tf` and `a` (the args array)
+    js: str | None = None               # custom JS expression over `tf`, `a` (the args array) and
+                                        # the oracle's `helpers` (e.g. helpers.captureLog); a
+                                        # Promise it returns is awaited
     grad_rtol: float | None = None
     grad_atol: float | None = None
 
@@ -167,7 +169,8 @@ const resolve = (path) => path.split('.').reduce((o, k) => o[k], tf);
 const results = [];
 for (const c of args.cases) {
   const a = c.args.map(x => ('raw' in x) ? x.raw : x.v);
-  const call = (xs) => c.js ? (new Function('tf', 'a', 'return ' + c.js))(tf, xs) : resolve(c.op)(...xs);
+  const call = (xs) => c.js ? (new Function('tf', 'a', 'helpers', 'return ' + c.js))(tf, xs, helpers)
+                            : resolve(c.op)(...xs);
   const r = {};
   try {
     r.out = await call(a);

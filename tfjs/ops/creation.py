@@ -1,7 +1,21 @@
-"""Tensor creation ops (TF.js doc section "Tensors / Creation")."""
+"""Tensor creation ops (TF.js doc section "Tensors / Creation").
+
+Values are stored as TF.js's typed arrays store them (int32: truncated and wrapped; bool from
+numbers: `Math.round(x) !== 0` in `tf.tensor`, the low byte in `tf.fill`). TF.js 4.22 bugs not
+copied (TF.js's behaviour is pinned in tests/ops/test_ops_creation_losses_util.py):
+
+* `tf.range(start, stop, step)` with `stop < start` and `0 < step < 1` counts *up* from start
+  (TF.js tests `step > 1` where `step > 0` is meant); here that range is empty.
+* `tf.tensor` of a ragged nested array (`[[1, 2], [3]]`) builds a tensor whose shape does not
+  match its values (TF.js skips the check unless TENSORLIKE_CHECK_SHAPE_CONSISTENCY is set); here
+  it raises.
+* a rank-0 `TensorBuffer` cannot be `set` in TF.js (no coordinates is taken as `[0]`, which
+  fails the rank check); here `buffer([]).set(v)` sets the value.
+"""
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Sequence
 
 import numpy as np
@@ -24,14 +38,14 @@ def _check_shape(shape, where: str) -> list:
         raise ValueError(f'{where}: expected a shape (a list of integers) but got the string '
                          f'"{shape}"; was it meant as the dtype argument?')
     try:
-        shape = [int(d) for d in shape]
+        dims = [float(d) for d in shape]
     except TypeError:
         raise ValueError(f'{where}: shape must be a list of integers, got {shape!r}.') from None
-    for d in shape:
-        if d < 0:
-            raise ValueError(f'{where}: tensor shape must not contain negative dimensions, got '
-                             f'{shape}.')
-    return shape
+    if not all(d >= 0 and d.is_integer() for d in dims):   # assertNonNegativeIntegerDimensions
+        raw = ','.join(str(int(d)) if d.is_integer() else str(d) for d in dims)
+        raise ValueError(f'{where}: tensor must have a shape comprised of non-negative integers but '
+                         f'got shape [{raw}].')
+    return [int(d) for d in dims]
 
 
 def tensor(values, shape: Sequence[int] | None = None, dtype: str | None = None) -> Tensor:
@@ -46,9 +60,22 @@ def tensor(values, shape: Sequence[int] | None = None, dtype: str | None = None)
     if dtype is not None and dtype not in ('float32', 'int32', 'bool', 'complex64', 'string'):
         raise ValueError(f'Unknown dtype "{dtype}". Valid dtypes are float32, int32, bool, '
                          'complex64 and string.')
+    if values is None:
+        raise ValueError('values passed to tensor(values) must be a number/boolean/string or an '
+                         'array of numbers/booleans/strings, or a TypedArray')
+    if dtype == 'complex64' and not _is_complex(values):
+        raise ValueError('Cannot construct a complex64 tensor directly. Please use '
+                         'tf.complex(real, imag).')
     if isinstance(values, Tensor):
         values = values.arraySync() if values.dtype != 'string' else values._value()
-    t, d = to_torch(values, dtype)
+    try:
+        t, d = to_torch(values, dtype)
+    except builtins.ValueError as exc:
+        if isinstance(exc, ValueError):
+            raise
+        # TF.js (TENSORLIKE_CHECK_SHAPE_CONSISTENCY off) builds a broken tensor here
+        raise ValueError(f'tf.tensor: the nested arrays of values must all have the same length at '
+                         f'each depth (a regular, non-ragged array): {exc}') from None
     if shape is not None:
         shape = _check_shape(shape, 'tf.tensor')
         size = int(np.prod(shape, dtype=np.int64))
@@ -66,6 +93,17 @@ def tensor(values, shape: Sequence[int] | None = None, dtype: str | None = None)
                                  f'({",".join(map(str, shape))}).')
         t = t.reshape(shape) if d != 'string' else np.asarray(t, dtype=object).reshape(shape)
     return Tensor._make(t, d)
+
+
+def _is_complex(values) -> bool:
+    """Complex input (a Python extension: TF.js builds complex tensors only with tf.complex)."""
+    if isinstance(values, Tensor):
+        return values.dtype == 'complex64'
+    if isinstance(values, (np.ndarray, np.generic)):
+        return np.asarray(values).dtype.kind == 'c'
+    while isinstance(values, (list, tuple)) and values:
+        values = values[0]
+    return isinstance(values, (complex, np.complexfloating))
 
 
 def _ranked(rank: int, name: str):
@@ -131,7 +169,18 @@ def _filled(shape, value, dtype: str, where: str) -> Tensor:
     shape = _check_shape(shape, where)
     if dtype == 'string':
         return Tensor._make(np.full(shape, value, dtype=object), 'string')
+    if dtype == 'int32':      # an Int32Array holds ToInt32(value)
+        from ..tensor import js_to_int32
+        value = int(js_to_int32(np.float64(value)))
+    elif dtype == 'bool' and not isinstance(value, (bool, np.bool_)):   # a Uint8Array's byte
+        v = float(value)
+        value = bool(np.isfinite(v) and int(np.trunc(v)) % 256 != 0)
     return wrap(torch.full(shape, value, dtype=to_torch_dtype(dtype), device=device()), dtype)
+
+
+def _check_numeric_dtype(dtype: str) -> None:
+    if dtype not in ('float32', 'int32', 'bool', 'complex64'):
+        raise ValueError(f'Unknown data type {dtype}')
 
 
 def zeros(shape: Sequence[int], dtype: str = 'float32') -> Tensor:
@@ -141,18 +190,24 @@ def zeros(shape: Sequence[int], dtype: str = 'float32') -> Tensor:
     >>> tf.zeros([2]).arraySync()
     [0.0, 0.0]
     """
-    return _filled(shape, '' if dtype == 'string' else 0, dtype, 'tf.zeros')
+    _check_numeric_dtype(dtype)
+    return _filled(shape, 0, dtype, 'tf.zeros')
 
 
 def ones(shape: Sequence[int], dtype: str = 'float32') -> Tensor:
     """A tensor of ones."""
+    _check_numeric_dtype(dtype)
     return _filled(shape, 1, dtype, 'tf.ones')
 
 
 def fill(shape: Sequence[int], value, dtype: str | None = None) -> Tensor:
-    """A tensor filled with `value` (dtype inferred from the value when not given)."""
+    """A tensor filled with `value` (dtype inferred from the value when not given), stored as
+    TF.js's typed arrays store it: int32 truncates (and wraps), bool keeps the low byte of the
+    truncated value (`fill([2], 0.5, 'bool')` is false)."""
     if dtype is None:
         dtype = 'string' if isinstance(value, str) else 'bool' if isinstance(value, bool) else 'float32'
+    if dtype not in ('float32', 'int32', 'bool', 'string'):
+        raise ValueError(f'Unknown data type {dtype}')
     return _filled(shape, value, dtype, 'tf.fill')
 
 
@@ -170,23 +225,53 @@ def onesLike(x) -> Tensor:
 
 def range(start: float, stop: float | None = None, step: float = 1,  # noqa: A001 - TF.js name
           dtype: str = 'float32') -> Tensor:
-    """Evenly spaced values in [start, stop).
+    """Evenly spaced values from start toward stop (exclusive), as TF.js's Range kernel makes them.
+
+    With the default step 1 and `stop < start` it counts down (TF.js's auto-adjusted step). Each
+    value is the previous one plus `step`, stored as the typed array stores it (float32 rounding,
+    int32 truncation after every add), so `range(0, 3, 0.5, 'int32')` is all zeros, as in TF.js.
+    `range(n)` (a Python extension) is `range(0, n)`.
+
+    TF.js bug not copied: with `stop < start` and `0 < step < 1` TF.js counts *up* from start
+    (it tests `step > 1` where `step > 0` is meant); here that range is empty, as for any other
+    positive step.
 
     >>> import tfjs as tf
-    >>> tf.range(0, 3).arraySync()
-    [0.0, 1.0, 2.0]
+    >>> tf.range(0, 3).arraySync(), tf.range(3, 0).arraySync()
+    ([0.0, 1.0, 2.0], [3.0, 2.0, 1.0])
     """
+    from ..tensor import js_to_int32
     if stop is None:
         start, stop = 0, start
     if step == 0:
-        raise ValueError('Cannot have a step of zero.')
+        raise ValueError('Cannot have a step of zero')
     if dtype not in ('float32', 'int32'):
         raise ValueError('The dtype of tf.range must be float32 or int32.')
-    if (step > 0 and start >= stop) or (step < 0 and start <= stop):
+    if start == stop or (start < stop and step < 0) or (stop < start and step > 0 and step != 1):
         return zeros([0], dtype)
-    n = int(np.ceil(abs((stop - start) / step)))
-    values = start + step * np.arange(n, dtype=np.float64)
-    return wrap(torch.tensor(values, dtype=to_torch_dtype(dtype), device=device()), dtype)
+    n = abs(math.ceil((stop - start) / step))
+    if stop < start and step == 1:       # count down
+        step = -1
+    if dtype == 'int32':
+        first = int(js_to_int32(np.float64(start)))
+        if float(step).is_integer():
+            values = js_to_int32(first + float(step) * np.arange(n, dtype=np.float64))
+        else:
+            values = np.empty(n, np.int32)
+            prev = first
+            for i in builtins.range(n):
+                values[i] = prev
+                prev = int(js_to_int32(np.float64(prev + step)))
+    elif float(start).is_integer() and float(step).is_integer() and \
+            max(abs(start), abs(start + step * n)) <= 2 ** 24:      # exact in float32
+        values = (start + float(step) * np.arange(n, dtype=np.float64)).astype(np.float32)
+    else:                  # float32 storage after each double add, as TF.js
+        values = np.empty(n, np.float32)
+        prev = np.float32(start)
+        for i in builtins.range(n):
+            values[i] = prev
+            prev = np.float32(float(prev) + step)
+    return wrap(torch.from_numpy(np.ascontiguousarray(values)).to(device()), dtype)
 
 
 def linspace(start: float, stop: float, num: int) -> Tensor:
@@ -205,9 +290,17 @@ def linspace(start: float, stop: float, num: int) -> Tensor:
 
 def eye(numRows: int, numColumns: int | None = None, batchShape: Sequence[int] | None = None,
         dtype: str = 'float32') -> Tensor:
-    """An identity matrix (optionally batched)."""
+    """An identity matrix, optionally batched (a batchShape of 1 to 3 dimensions, as TF.js)."""
     if numColumns is None:
         numColumns = numRows
+    numRows, numColumns = _check_shape([numRows, numColumns], 'tf.eye')
+    if dtype == 'complex64':
+        raise ValueError('complex64 dtype TensorBuffers are not supported. Please create a '
+                         'TensorBuffer for the real and imaginary parts separately and call '
+                         'tf.complex(real, imag).')
+    if batchShape is not None and not 1 <= len(batchShape) <= 3:
+        raise ValueError(f'eye() currently supports only 1D and 2D batchShapes, but received '
+                         f'{len(batchShape)}D.')
     t = torch.eye(numRows, numColumns, dtype=to_torch_dtype(dtype), device=device())
     if batchShape:
         t = t.expand(*batchShape, numRows, numColumns).clone()
@@ -248,6 +341,10 @@ class TensorBuffer:
     def __init__(self, shape, dtype='float32', values=None):
         self.shape = _check_shape(shape, 'tf.buffer')
         self.dtype = dtype
+        if dtype == 'complex64':
+            raise ValueError('complex64 dtype TensorBuffers are not supported. Please create a '
+                             'TensorBuffer for the real and imaginary parts separately and call '
+                             'tf.complex(real, imag).')
         size = int(np.prod(self.shape, dtype=np.int64))
         np_dtype = object if dtype == 'string' else np.uint8 if dtype == 'bool' else \
             np.float32 if dtype == 'float32' else np.int32

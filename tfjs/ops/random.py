@@ -1,5 +1,12 @@
 """Random ops (TF.js doc section "Tensors / Random"). With a `seed`, results are reproducible
-(from torch's generator; TF.js's own seeded streams are not reproduced bit-for-bit)."""
+(from torch's generator; TF.js's own seeded streams are not reproduced bit-for-bit). Samples are
+stored as TF.js stores them: the normal samplers round int32 values (`Math.round`),
+`randomUniform` truncates them and keeps a bool's low byte (so `[0, 1)` bools are all false).
+
+TF.js 4.22 bug not copied (pinned in tests/ops/test_ops_creation_losses_util.py):
+`randomUniformInt` truncates `minval + u * (maxval - minval)` toward zero, so with a negative
+minval, minval is (almost) never drawn and 0 twice as often as any other value; here every
+integer of [minval, maxval) is equally likely."""
 from __future__ import annotations
 
 import hashlib
@@ -33,24 +40,38 @@ def _generator(seed):
 
 
 def _check_shape(shape) -> list:
-    shape = [int(d) for d in shape]
-    if any(d < 0 for d in shape):
-        raise ValueError(f'Tensor must have a shape comprised of non-negative integers, got {shape}')
-    return shape
+    """TF.js's assertNonNegativeIntegerDimensions."""
+    dims = [float(d) for d in shape]
+    if not all(d >= 0 and d.is_integer() for d in dims):
+        raw = ','.join(str(int(d)) if d.is_integer() else str(d) for d in dims)
+        raise ValueError(f'Tensor must have a shape comprised of non-negative integers but got '
+                         f'shape [{raw}].')
+    return [int(d) for d in dims]
 
 
-def _finish(t, dtype):
+def _float_dtype(dtype, allowed=('float32', 'int32')) -> str:
+    dtype = dtype or 'float32'
+    if dtype not in allowed:
+        raise ValueError(f'Unsupported data type {dtype}.')
+    return dtype
+
+
+def _finish(t: torch.Tensor, dtype: str):
+    """float64 samples stored as TF.js stores them: float32 as is; int32 as `Math.round(x)`
+    (the normal samplers' convertValue: halves round up)."""
     if dtype == 'int32':
-        t = torch.trunc(t).to(torch.int32)
+        t = torch.floor(t + 0.5).to(torch.int32)
+    else:
+        t = t.float()
     return wrap(t.to(device()), dtype)
 
 
 def randomNormal(shape, mean: float = 0, stdDev: float = 1, dtype: str = 'float32', seed=None):
-    """Samples from a normal distribution."""
-    if dtype not in ('float32', 'int32'):
-        raise ValueError(f'Unsupported data type {dtype}.')
-    t = torch.randn(list(shape), generator=_generator(seed), dtype=torch.float64) * stdDev + mean
-    return _finish(t.float(), dtype)
+    """Samples from a normal distribution (int32: rounded to the nearest integer, as TF.js)."""
+    shape = _check_shape(shape)
+    dtype = _float_dtype(dtype)
+    t = torch.randn(shape, generator=_generator(seed), dtype=torch.float64) * stdDev + mean
+    return _finish(t, dtype)
 
 
 def randomStandardNormal(shape, dtype: str = 'float32', seed=None):
@@ -59,33 +80,45 @@ def randomStandardNormal(shape, dtype: str = 'float32', seed=None):
 
 
 def truncatedNormal(shape, mean: float = 0, stdDev: float = 1, dtype: str = 'float32', seed=None):
-    """Normal samples, re-drawn until within two standard deviations of the mean."""
-    if dtype not in ('float32', 'int32'):
-        raise ValueError(f'Unsupported data type {dtype}.')
+    """Normal samples, re-drawn until within two standard deviations of the mean (int32: then
+    rounded, as TF.js)."""
+    shape = _check_shape(shape)
+    dtype = _float_dtype(dtype)
     g = _generator(seed)
-    t = torch.randn(list(shape), generator=g, dtype=torch.float64)
+    t = torch.randn(shape, generator=g, dtype=torch.float64)
     bad = t.abs() > 2
     while bool(bad.any()):
         t[bad] = torch.randn(int(bad.sum()), generator=g, dtype=torch.float64)
         bad = t.abs() > 2
-    return _finish((t * stdDev + mean).float(), dtype)
+    return _finish(t * stdDev + mean, dtype)
 
 
 def randomUniform(shape, minval: float = 0, maxval: float = 1, dtype: str = 'float32', seed=None):
-    """Samples uniformly from [minval, maxval)."""
-    if dtype not in ('float32', 'int32', 'bool'):
-        raise ValueError(f'Unsupported data type {dtype}.')
-    t = torch.rand(list(shape), generator=_generator(seed), dtype=torch.float64) * (maxval - minval) + minval
+    """Samples uniformly from [minval, maxval), stored as TF.js's typed arrays store them:
+    int32 truncates toward zero; bool keeps the low byte of the truncated value, so a bool
+    sample of the default [0, 1) is all false (as in TF.js) and [0, 2) is a fair coin.
+
+    >>> import tfjs as tf
+    >>> tf.randomUniform([3], 0, 1, 'bool').arraySync()
+    [0, 0, 0]
+    """
+    shape = _check_shape(shape)
+    dtype = _float_dtype(dtype, ('float32', 'int32', 'bool'))
+    t = torch.rand(shape, generator=_generator(seed), dtype=torch.float64) * (maxval - minval) + minval
     if dtype == 'bool':
-        return wrap((t >= 0.5).to(device()), 'bool')
-    return _finish(t.float(), dtype)
+        return wrap((torch.remainder(torch.trunc(t), 256) != 0).to(device()), 'bool')
+    if dtype == 'int32':
+        return wrap(torch.trunc(t).to(torch.int32).to(device()), 'int32')
+    return wrap(t.float().to(device()), 'float32')
 
 
 def randomUniformInt(shape, minval: int, maxval: int, seed=None):
     """Integers sampled uniformly from [minval, maxval).
 
-    (TF.js truncates `minval + u * (maxval - minval)` toward zero, which skews the distribution
-    when minval < 0; here every integer of the range is equally likely.)
+    TF.js bug not copied: TF.js draws `minval + u * (maxval - minval)` and truncates it toward
+    zero (an Int32Array store), so with a negative minval, minval itself is (almost) never drawn
+    and 0 is drawn twice as often as any other value; here every integer of the range is equally
+    likely (TensorFlow's semantics). For minval >= 0 the two agree.
 
     >>> import tfjs as tf
     >>> tf.randomUniformInt([3], 0, 5, 7).dtype

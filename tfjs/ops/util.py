@@ -23,17 +23,20 @@ __all__ = ['assert_', 'flatten', 'sizeFromShape', 'clamp', 'arraysEqual', 'isInt
 def assert_(expr: Any, msg: str | Callable[[], str]) -> None:
     """Raise ValueError with `msg` (a string or a function returning one) when `expr` is falsy.
 
-    Exported as `tf.util.assert` (`assert` is a Python keyword).
+    Exported as `tf.util.assert` (`assert` is a Python keyword). Falsy is Python's notion, plus
+    NaN (falsy in JS); note that an empty list or dict is falsy here but truthy in JS.
 
     >>> import tfjs as tf
     >>> tf.util.assert_(1 + 1 == 2, 'math')
     """
-    if not expr:
+    if not expr or (isinstance(expr, (float, np.floating)) and expr != expr):
         raise ValueError(msg if isinstance(msg, str) else msg())
 
 
 def _is_typed(a) -> bool:
-    return isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype.kind in 'iuf'
+    """A NumPy array standing for one of the typed arrays TF.js accepts as tensor data
+    (Float32Array, Int32Array, Uint8Array: what TF.js's `isTypedArray` tests for)."""
+    return isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype in (np.float32, np.int32, np.uint8)
 
 
 globals()['assert'] = assert_   # tf.util.assert, reachable as getattr(tf.util, 'assert')
@@ -41,7 +44,9 @@ __all__.append('assert')
 
 
 def isTypedArray(a) -> bool:
-    """True for a 1-D numeric NumPy array (the counterpart of a JS typed array).
+    """True for a 1-D float32, int32 or uint8 NumPy array: the counterparts of the typed arrays
+    TF.js's `isTypedArray` accepts (Float32Array, Int32Array, Uint8Array, Uint8ClampedArray);
+    like TF.js, other typed arrays (float64, uint32, int16 ...) are not.
 
     >>> import numpy as np, tfjs as tf
     >>> tf.util.isTypedArray(np.zeros(3, np.float32)), tf.util.isTypedArray([1])

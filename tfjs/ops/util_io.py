@@ -68,12 +68,16 @@ def now() -> float:
 
 
 def encodeString(s: str, encoding: str = 'utf-8') -> np.ndarray:
-    """The bytes of `s` as a uint8 array.
+    """The UTF-8 bytes of `s` as a uint8 array (any other encoding raises, as TF.js's
+    TextEncoder-based encoder does).
 
     >>> import tfjs as tf; tf.util.encodeString('hé').tolist()
     [104, 195, 169]
     """
-    return np.frombuffer(s.encode(encoding or 'utf-8'), dtype=np.uint8).copy()
+    encoding = encoding or 'utf-8'
+    if encoding not in ('utf-8', 'utf8'):     # TextEncoder encodes UTF-8 only
+        raise ValueError(f'Node built-in encoder only supports utf-8, but got {encoding}')
+    return np.frombuffer(s.encode('utf-8'), dtype=np.uint8).copy()
 
 
 def decodeString(data, encoding: str = 'utf-8') -> str:
