@@ -29,7 +29,7 @@ $(VENV)/.stamp-torch: $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.stamp-package: $(VENV)/.stamp-torch pyproject.toml
-	$(PIP) install --quiet numpy
+	$(PIP) install --quiet numpy h5py
 	$(PIP) install --quiet --no-deps --no-build-isolation -e . || $(PIP) install --quiet --no-deps -e .
 	touch $@
 

@@ -194,11 +194,24 @@ class Container(Layer):
             out.extend(layer.calculateLosses())
         return out
 
-    def loadWeights(self, weights: dict, strict: bool = True) -> None:
-        """Set weights from `{originalName: tensor}` (TF.js's name matching and fallbacks)."""
+    def loadWeights(self, weights, strict: bool = True) -> None:
+        """Set weights from `{originalName: tensor}` (TF.js's name matching and fallbacks), or,
+        as Keras's `load_weights`, from a file path: `.weights.h5`, `.h5`, `.keras` or a TF.js
+        `model.json` (see `tfjs.io.keras_files`)."""
+        import os
+        if isinstance(weights, (str, os.PathLike)):
+            from ..io.keras_files import load_weights_file
+            return load_weights_file(self, weights, strict)
         from ..io.weights import match_weights
         for target, value in match_weights(self.weights, weights, strict, self.name):
             target.write(value)
+
+    def saveWeights(self, path) -> None:
+        """Keras's `save_weights`: `*.weights.h5` writes a Keras 3 weights file, any other
+        `.h5` Keras 2's layout (see `tfjs.io.keras_files`). TF.js has no such method; use
+        `model.save` for the model.json format."""
+        from ..io.keras_files import save_weights_file
+        save_weights_file(self, path)
 
     def countParams(self) -> int:
         return sum(layer.countParams() for layer in self.layers if layer.built)
@@ -320,8 +333,8 @@ class Container(Layer):
     def _node_conversion_map(self) -> dict:
         mapping = {}
         for layer in self.layers:
-            kept = 0
-            for original, _ in enumerate(layer.inboundNodes):
+            kept = 1 if isinstance(layer, Container) else 0   # TF.js/Keras: a nested model's
+            for original, _ in enumerate(layer.inboundNodes):  # node 0 is its own
                 key = node_key(layer, original)
                 if key in self.containerNodes:
                     mapping[key] = kept

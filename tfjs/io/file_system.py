@@ -217,11 +217,15 @@ def fileSystem(path: str | Sequence[str]) -> NodeFileSystem:
 
 
 def nodeFileSystemRouter(url, loadOptions=None):
-    """Router: a handler for `file://...` URLs and for plain paths (no `scheme://`)."""
+    """Router: a handler for `file://...` URLs and for plain paths (no `scheme://`), except
+    Keras files (`.keras`, `.h5`, `.hdf5`), which `keras_files.py` serves."""
     urls = url if isinstance(url, (list, tuple)) else [url]
     if not urls or not all(isinstance(u, (str, os.PathLike)) for u in urls):
         return None
     urls = [os.fspath(u) for u in urls]
+    if not isinstance(url, (list, tuple)) and urls[0].lower().endswith(('.keras', '.h5',
+                                                                        '.hdf5')):
+        return None
     if all(u.startswith(URL_SCHEME) or '://' not in u for u in urls):
         return NodeFileSystem(list(urls) if isinstance(url, (list, tuple)) else urls[0])
     return None

@@ -3,7 +3,8 @@
 A router is a function `(url, loadOptions=None) -> handler or None`. `getSaveHandlers(url)` and
 `getLoadHandlers(url, options)` return every matching handler (a list, as in TF.js); the model
 code raises when there is none or more than one (`get_save_handler` / `get_load_handler` do it).
-Built in: `file://` and plain paths, `http://` / `https://` (loading and saving),
+Built in: `file://` and plain paths (Keras `.keras` / `.h5` files by their suffix, TF.js
+model folders otherwise), `http://` / `https://` (loading and saving),
 `localstorage://` and `indexeddb://` (a local SQLite store, see `browser_store.py`).
 `downloads://` raises `NotImplementedError` naming the scheme unless a router for it has been
 registered.
@@ -100,8 +101,11 @@ def get_load_handler(url, loadOptions: dict | None = None):
 def _register_builtin() -> None:
     from .file_system import nodeFileSystemRouter
     from .http import httpRouter
+    from .keras_files import kerasFileRouter
     registerSaveRouter(nodeFileSystemRouter)
     registerLoadRouter(nodeFileSystemRouter)
+    registerSaveRouter(kerasFileRouter)
+    registerLoadRouter(kerasFileRouter)
     registerSaveRouter(httpRouter)
     registerLoadRouter(httpRouter)
 

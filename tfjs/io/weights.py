@@ -15,23 +15,40 @@ carry `quantization` (`uint8` / `uint16` affine with `scale` and `min`, or `floa
 """
 from __future__ import annotations
 
-import struct
+import builtins
+import functools
 from collections.abc import Mapping
-from typing import Iterable, Sequence, Union
+from typing import Sequence, Union
 
 import numpy as np
+from tfjs_converter import weights as _fmt
+from tfjs_converter.errors import FileFormatError
 
 from ..errors import IOError, ValueError
 from ..tensor import Tensor, convert_to_tensor
 
-DTYPE_VALUE_SIZE_MAP = {'float32': 4, 'float16': 2, 'int32': 4, 'uint16': 2, 'uint8': 1,
-                        'bool': 1, 'complex64': 8}
-NUM_BYTES_STRING_LENGTH = 4
-WEIGHT_DTYPES = ('float32', 'int32', 'bool', 'string', 'complex64')
-QUANTIZATION_DTYPES = ('uint8', 'uint16', 'float16')
-_LE = {'float32': '<f4', 'int32': '<i4', 'bool': '<u1', 'complex64': '<c8', 'uint8': '<u1',
-       'uint16': '<u2', 'float16': '<f2'}
-_NATIVE = {'float32': np.float32, 'int32': np.int32, 'complex64': np.complex64}
+# The byte format itself (sizes, strings, planning, quantization) is NumPy-only code shared with
+# the converter (`tfjs_converter.weights`); this module adds tensors and tfjs's error classes.
+DTYPE_VALUE_SIZE_MAP = _fmt.DTYPE_VALUE_SIZE_MAP
+NUM_BYTES_STRING_LENGTH = _fmt.NUM_BYTES_STRING_LENGTH
+WEIGHT_DTYPES = _fmt.WEIGHT_DTYPES
+QUANTIZATION_DTYPES = _fmt.QUANTIZATION_DTYPES
+_LE = _fmt._LE
+
+
+def _tfjs_errors(fn):
+    """Re-raise the shared code's errors as tfjs's `IOError` / `ValueError`, same message."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FileFormatError as exc:
+            raise IOError(str(exc)) from None
+        except builtins.ValueError as exc:
+            if isinstance(exc, ValueError):
+                raise
+            raise ValueError(str(exc)) from None
+    return wrapper
 
 WeightData = Union[bytes, bytearray, memoryview, Sequence[Union[bytes, bytearray, memoryview]]]
 
@@ -51,21 +68,7 @@ def _named_items(named_tensors) -> list:
     return items
 
 
-def encode_string_values(values: Iterable) -> bytes:
-    """Strings as TF.js stores them: per element a uint32 byte length, then the UTF-8 bytes."""
-    chunks = []
-    for v in values:
-        b = v if isinstance(v, (bytes, bytearray)) else _utf8(str(v))
-        chunks.append(struct.pack('<I', len(b)))
-        chunks.append(bytes(b))
-    return b''.join(chunks)
-
-
-def _utf8(s: str) -> bytes:
-    try:
-        return s.encode('utf-8')
-    except UnicodeEncodeError:   # bytes that were not UTF-8 when decoded round-trip unchanged
-        return s.encode('utf-8', 'surrogateescape')
+encode_string_values = _fmt.encode_string_values
 
 
 def tensor_bytes(t: Tensor) -> bytes:
@@ -100,163 +103,19 @@ def encode_weights(named_tensors, group: str | None = None) -> tuple[bytes, list
 
 # ------------------------------------------------------------------------------------ decode
 
-def as_buffer(weight_data: WeightData) -> memoryview:
-    """One flat byte view of `weight_data` (bytes, or a list of buffers that are concatenated)."""
-    if weight_data is None:
-        return memoryview(b'')
-    if isinstance(weight_data, (list, tuple)):
-        if len(weight_data) == 1:
-            return memoryview(weight_data[0]).cast('B')
-        return memoryview(b''.join(weight_data))
-    try:
-        return memoryview(weight_data).cast('B')
-    except TypeError:
-        raise ValueError(f'Weight data must be bytes (or a list of bytes), not '
-                         f'{type(weight_data).__name__}.') from None
-
-
-def _describe_source(source, n: int) -> str:
-    if source is None:
-        return f'The weight data is {n} bytes'
-    if isinstance(source, str):
-        return f"The weights file '{source}' is {n} bytes"
-    source = list(source)
-    if len(source) == 1:
-        return f"The weights file '{source[0]}' is {n} bytes"
-    names = ', '.join(f"'{s}'" for s in source)
-    return f'The weights files {names} are {n} bytes in total'
-
-
-def _spec_error(spec, message: str) -> IOError:
-    return IOError(f"Malformed weights manifest entry {spec!r}: {message}")
-
-
-def _size(spec) -> int:
-    if not isinstance(spec, Mapping) or 'name' not in spec:
-        raise _spec_error(spec, 'expected an object with "name", "shape" and "dtype".')
-    shape = spec.get('shape')
-    if not isinstance(shape, (list, tuple)) or not all(
-            isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
-        raise _spec_error(spec, '"shape" must be a list of non-negative integers.')
-    return int(np.prod(shape, dtype=np.int64))
-
-
-def _quantization(spec):
-    q = spec.get('quantization')
-    return q if isinstance(q, Mapping) else None
-
-
-def _fixed_bytes_per_value(spec) -> int | None:
-    """Bytes per value, or None for (unquantized) strings, whose length is data-dependent."""
-    q = _quantization(spec)
-    if q is not None:
-        qdtype = q.get('dtype')
-        if qdtype not in QUANTIZATION_DTYPES:
-            raise IOError(f"Weight {spec['name']} has unknown quantization dtype {qdtype}. "
-                          "Supported quantization dtypes are: 'uint8', 'uint16', and 'float16'.")
-        return DTYPE_VALUE_SIZE_MAP[qdtype]
-    dtype = spec.get('dtype')
-    if dtype == 'string':
-        return None
-    if dtype not in WEIGHT_DTYPES:
-        raise IOError(f"Unsupported dtype in weight '{spec['name']}': {dtype}. Weight dtypes are "
-                      f"{', '.join(WEIGHT_DTYPES)}.")
-    return DTYPE_VALUE_SIZE_MAP[dtype]
-
-
-def plan_weights(data: memoryview, specs: Sequence[Mapping], source=None) -> list:
-    """`[(spec, start, end)]`: where each weight lies in `data`; an IOError when data is short.
-
-    >>> plan_weights(memoryview(bytes(8)), [{'name': 'a', 'shape': [2], 'dtype': 'float32'}])
-    [({'name': 'a', 'shape': [2], 'dtype': 'float32'}, 0, 8)]
-    """
-    if not isinstance(specs, (list, tuple)):
-        raise ValueError(f'Weight specs must be a list of manifest entries, not '
-                         f'{type(specs).__name__}.')
-    n = len(data)
-    plan, offset, short, exact = [], 0, None, True
-    for spec in specs:
-        size = _size(spec)
-        per = _fixed_bytes_per_value(spec)
-        start = offset
-        if per is not None:
-            offset += size * per
-        else:                                  # walk the string length prefixes
-            for _ in range(size):
-                if offset + NUM_BYTES_STRING_LENGTH > n:
-                    offset += NUM_BYTES_STRING_LENGTH
-                    exact = False
-                    break
-                (length,) = struct.unpack_from('<I', data, offset)
-                offset += NUM_BYTES_STRING_LENGTH + length
-        if offset > n and short is None:
-            short = (spec, start, offset)
-        if not exact:
-            break
-        plan.append((spec, start, offset))
-    if short is not None:
-        spec, start, end = short
-        need = f'{"at least " if not exact else ""}{offset}'
-        raise IOError(f'{_describe_source(source, n)} but the manifest needs {need} bytes: weight '
-                      f"'{spec['name']}' ({spec.get('dtype')} {list(spec.get('shape'))}) takes "
-                      f'bytes {start}..{end}. The file is truncated or does not belong to this '
-                      'model.json; save or convert the model again.')
-    return plan
-
-
-def _js_round(x: np.ndarray) -> np.ndarray:
-    """JavaScript's Math.round: to nearest, ties toward +Infinity."""
-    r = np.floor(x)
-    return r + ((x - r) >= 0.5)
+as_buffer = _tfjs_errors(_fmt.as_buffer)
+plan_weights = _tfjs_errors(_fmt.plan_weights)
+decode_string_values = _fmt.decode_string_values
+decode_weight_values = _tfjs_errors(_fmt.decode_weight_values)
+_js_round = _fmt.js_round
 
 
 def _decode_quantized(spec, q, raw: memoryview, size: int) -> tuple[np.ndarray, str]:
-    name, dtype, qdtype = spec['name'], spec.get('dtype'), q['dtype']
-    if qdtype in ('uint8', 'uint16'):
-        if 'min' not in q or 'scale' not in q:
-            raise IOError(f"Weight {name} with quantization {qdtype} doesn't have corresponding "
-                          'metadata min and scale.')
-    elif dtype != 'float32':
-        raise IOError(f'Weight {name} is quantized with {qdtype} which only supports weights of '
-                      f'type float32 not {dtype}.')
-    codes = np.frombuffer(raw, _LE[qdtype], count=size)
-    if qdtype == 'float16':
-        return codes.astype(np.float32), 'float32'
-    # TF.js computes `q * scale + min` in double precision, then stores into the typed array.
-    values = codes.astype(np.float64) * float(q['scale']) + float(q['min'])
-    if dtype == 'float32':
-        return values.astype(np.float32), 'float32'
-    if dtype == 'int32':
-        return _js_round(values).astype(np.int64).astype(np.int32), 'int32'
-    raise IOError(f"Unsupported dtype in weight '{name}': {dtype} (quantized weights must be "
-                  'float32 or int32).')
-
-
-def decode_string_values(raw: memoryview, size: int) -> np.ndarray:
-    """`size` length-prefixed UTF-8 strings from `raw`, as a NumPy object array of str."""
-    out = np.empty(size, dtype=object)
-    offset = 0
-    for i in range(size):
-        (length,) = struct.unpack_from('<I', raw, offset)
-        offset += NUM_BYTES_STRING_LENGTH
-        out[i] = bytes(raw[offset:offset + length]).decode('utf-8', 'surrogateescape')
-        offset += length
-    return out
-
-
-def decode_weight_values(spec: Mapping, raw: memoryview) -> tuple[np.ndarray, str]:
-    """The flat NumPy values and TF.js dtype of one weight from exactly its bytes."""
-    size = _size(spec)
-    q = _quantization(spec)
-    if q is not None:
-        return _decode_quantized(spec, q, raw, size)
-    dtype = spec['dtype']
-    if dtype == 'string':
-        return decode_string_values(raw, size), 'string'
-    values = np.frombuffer(raw, _LE[dtype], count=size)
-    if dtype == 'bool':
-        return values != 0, 'bool'
-    return values.astype(_NATIVE[dtype]), dtype
+    """Validate a quantized entry (as TF.js does) and decode `size` values from `raw`."""
+    _tfjs_errors(_fmt.check_quantized_spec)(spec, q)
+    codes = np.frombuffer(raw, _LE[q['dtype']], count=size)
+    dtype = 'float32' if q['dtype'] == 'float16' else spec['dtype']
+    return _fmt.dequantize(codes, q, dtype), dtype
 
 
 def decode_weight(spec: Mapping, raw: memoryview) -> Tensor:
@@ -281,7 +140,7 @@ def decode_weights(weight_data: WeightData, specs: Sequence[Mapping], source=Non
     data = as_buffer(weight_data)
     plan = plan_weights(data, specs, source)
     for spec, _, _ in plan:                      # validate every entry before creating tensors
-        q = _quantization(spec)
+        q = _fmt.spec_quantization(spec)
         if q is not None:
             _decode_quantized(spec, q, memoryview(b''), 0)
     return {spec['name']: decode_weight(spec, data[start:end]) for spec, start, end in plan}
@@ -296,61 +155,8 @@ def weights_byte_length(specs: Sequence[Mapping], weight_data: WeightData | None
 
 # ------------------------------------------------------------------------------ quantization
 
-_QMAX = {'uint8': 255, 'uint16': 65535}
-
-
-def _quantization_name(dtype) -> str:
-    name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
-    if name not in QUANTIZATION_DTYPES:
-        raise ValueError(f"Invalid quantization dtype {dtype!r}: use 'uint8', 'uint16' or "
-                         "'float16'.")
-    return name
-
-
-def affine_quantization_range(min_val: float, max_val: float, qdtype: str):
-    """`(scale, nudged_min, nudged_max)`: the converter's range, nudged so 0 is exact."""
-    qmax = _QMAX[_quantization_name(qdtype)]
-    scale = (max_val - min_val) / qmax
-    if min_val <= 0 <= max_val:
-        zero_point = float(np.round((0 - min_val) / scale))
-        nudged_min = -zero_point * scale
-        return scale, nudged_min, qmax * scale + nudged_min
-    return scale, min_val, max_val
-
-
-def quantize_weights(data, quantization_dtype) -> tuple[np.ndarray, dict]:
-    """Quantize an array as the TF.js converter does: `(codes, quantization_metadata)`.
-
-    `uint8`/`uint16`: affine over [min, max] (float64 arithmetic), nudged so that 0 is exactly
-    representable when the range covers it; all-equal data gives codes 0 and scale 1.
-    `float16`: IEEE half (float32 input only). The metadata is a manifest `quantization` entry.
-
-    >>> codes, meta = quantize_weights(np.array([-1, 0, 1], np.float32), 'uint8')
-    >>> codes.tolist(), meta['dtype'], meta['min'] + 255 * meta['scale'] > 0.99
-    ([0, 128, 255], 'uint8', True)
-    """
-    qname = _quantization_name(quantization_dtype)
-    data = np.asarray(data)
-    if data.dtype.kind not in 'fiu':
-        raise ValueError(f'Only numeric weights can be quantized, not {data.dtype}.')
-    original = 'float32' if data.dtype.kind == 'f' else 'int32'
-    if qname == 'float16':
-        if data.dtype != np.float32:
-            raise ValueError(f'Invalid data dtype {data.dtype.name}: float16 quantization only '
-                             'supports float32 data.')
-        return data.astype(np.float16), {'dtype': 'float16', 'original_dtype': 'float32'}
-    qtype = np.uint8 if qname == 'uint8' else np.uint16
-    if data.size == 0:
-        return np.zeros(data.shape, qtype), {'dtype': qname, 'min': 0.0, 'scale': 1.0,
-                                             'original_dtype': original}
-    min_val, max_val = float(np.float64(data.min())), float(np.float64(data.max()))
-    if min_val == max_val:
-        codes, scale = np.zeros(data.shape, qtype), 1.0
-    else:
-        scale, min_val, max_val = affine_quantization_range(min_val, max_val, qname)
-        x = np.clip(data.astype(np.float64), min_val, max_val)
-        codes = np.round((x - min_val) / scale).astype(qtype)
-    return codes, {'dtype': qname, 'min': min_val, 'scale': scale, 'original_dtype': original}
+affine_quantization_range = _tfjs_errors(_fmt.affine_quantization_range)
+quantize_weights = _tfjs_errors(_fmt.quantize_weights)
 
 
 from .matching import match_weights  # noqa: E402,F401 - part of this module's API

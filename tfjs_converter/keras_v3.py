@@ -1,0 +1,356 @@
+"""Keras 3 files: the `.keras` zip (`config.json`, `metadata.json`, `model.weights.h5`) and the
+`*.weights.h5` weights file, read and written with zipfile and h5py alone.
+
+The weights file addresses variables by position, not by name: `layers/<group>/vars/<i>`, where
+`<group>` is the snake_case Python class of the layer, numbered per class in `model.layers`
+order (`dense`, `dense_1`), and nested objects add their attribute names
+(`layers/lstm/cell/vars/0`, `layers/bidirectional/forward_layer/cell/vars/2`,
+`layers/sequential/layers/dense/vars/0`). `schema.py` knows these paths for every layer class;
+recent Keras versions also store each layer's name on its `vars` group, which is used to check
+(and, for files from other Keras versions, to find) the groups.
+
+Archives are checked before anything is read: members with absolute or `..` paths, odd
+characters, duplicates or encryption are refused, declared sizes and compression ratios are
+bounded, and nothing is extracted to disk (the weights file is read from memory).
+"""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import re
+import warnings
+import zipfile
+
+import numpy as np
+
+from . import dialects, schema
+from .errors import FileFormatError
+from .h5util import (HARD_CAP_BYTES, MAX_COMPRESSION_RATIO, Budget, as_text, child,
+                     file_size_of, h5py_module, open_h5, read_dataset)
+from .model import ConvertedModel, Weight
+from .weights import as_tfjs_array
+
+CONFIG = 'config.json'
+METADATA = 'metadata.json'
+WEIGHTS_H5 = 'model.weights.h5'
+WEIGHTS_NPZ = 'model.weights.npz'
+MAX_JSON_BYTES = 256 * 1024 * 1024
+KERAS3_VERSION_WRITTEN = '3.15.1'     # the Keras 3 whose format this writer follows (tested)
+_SAFE_MEMBER = re.compile(r'^[A-Za-z0-9_.\-][A-Za-z0-9_.\- /]*$')
+
+
+# ------------------------------------------------------------------------------- the archive
+
+def check_archive(zf: zipfile.ZipFile, where: str, archive_size: int) -> dict:
+    """`{name: ZipInfo}` of a `.keras` archive after the safety checks."""
+    members: dict = {}
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        if info.is_dir():
+            continue
+        parts = name.split('/')
+        if (not _SAFE_MEMBER.match(name) or name.startswith('/') or '\\' in name
+                or any(p in ('', '.', '..') for p in parts) or ':' in name):
+            raise FileFormatError(f'{where}: refusing archive member "{name}" (absolute, "..", '
+                                  'or unusual characters in its path). A .keras file holds '
+                                  'config.json, metadata.json and model.weights.h5.')
+        if name in members:
+            raise FileFormatError(f'{where}: the archive lists "{name}" twice; refused.')
+        if info.flag_bits & 0x1:
+            raise FileFormatError(f'{where}: archive member "{name}" is encrypted; refused.')
+        if info.compress_type != zipfile.ZIP_STORED and \
+                info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise FileFormatError(f'{where}: archive member "{name}" expands {info.file_size} '
+                                  f'bytes from {info.compress_size} (a zip bomb?); refused.')
+        total += info.file_size
+        members[name] = info
+    limit = min(HARD_CAP_BYTES, max(archive_size, 1) * MAX_COMPRESSION_RATIO)
+    if total > limit:
+        raise FileFormatError(f'{where}: the archive declares {total} bytes of content, more than '
+                              f'this reader allows ({limit}; TFJS_CONVERTER_MAX_BYTES raises the '
+                              'cap).')
+    return members
+
+
+def _read_member(zf, info, where: str, limit: int) -> bytes:
+    if info.file_size > limit:
+        raise FileFormatError(f'{where}: "{info.filename}" is {info.file_size} bytes, more than '
+                              f'the {limit} allowed.')
+    try:
+        with zf.open(info) as f:
+            data = f.read(info.file_size + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        raise FileFormatError(f'{where}: "{info.filename}" cannot be read ({exc}); the archive is '
+                              'truncated or corrupt.') from None
+    if len(data) != info.file_size:
+        raise FileFormatError(f'{where}: "{info.filename}" does not have the size its header '
+                              'declares; the archive is corrupt.')
+    return data
+
+
+def _json_member(zf, members, name, where):
+    if name not in members:
+        return None
+    raw = _read_member(zf, members[name], where, MAX_JSON_BYTES)
+    try:
+        return json.loads(raw.decode('utf-8'))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FileFormatError(f'{where}: {name} is not valid JSON ({exc}).') from None
+
+
+def open_archive(path: str):
+    """`(ZipFile, members)` of a `.keras` file, checked."""
+    where = str(path)
+    if not os.path.exists(path):
+        raise FileFormatError(f'There is no file at {where}.')
+    size = os.path.getsize(path)
+    if size > HARD_CAP_BYTES:
+        raise FileFormatError(f'{where} is {size} bytes, more than this reader allows.')
+    try:
+        zf = zipfile.ZipFile(path, 'r')
+    except zipfile.BadZipFile:
+        raise FileFormatError(f'{where} is not a zip archive, so not a Keras 3 .keras file (a '
+                              'Keras 2 HDF5 model should be named .h5).') from None
+    try:
+        members = check_archive(zf, where, size)
+    except BaseException:
+        zf.close()
+        raise
+    return zf, members
+
+
+def read(path: str) -> ConvertedModel:
+    """A model from a Keras 3 `.keras` archive, in the TF.js dialect with TF.js weight names."""
+    where = str(path)
+    zf, members = open_archive(path)
+    with zf:
+        config = _json_member(zf, members, CONFIG, where)
+        if config is None:
+            raise FileFormatError(f'{where} has no config.json: it is not a Keras 3 model file.')
+        metadata = _json_member(zf, members, METADATA, where) or {}
+        if any(n.startswith('assets/') for n in members):
+            warnings.warn(f'{where} has assets (e.g. lookup-layer vocabularies); they are not '
+                          'converted.')
+        notes: list = []
+        topology = dialects.keras3_to_tfjs(config, notes)
+        keras_version = metadata.get('keras_version') if isinstance(metadata, dict) else None
+        weights = []
+        if WEIGHTS_H5 in members:
+            data = _read_member(zf, members[WEIGHTS_H5], where, HARD_CAP_BYTES)
+            weights = read_weights_h5(io.BytesIO(data), topology, f'{where}/{WEIGHTS_H5}',
+                                      dialects.keras3_semantics(keras_version or '3'))
+        elif WEIGHTS_NPZ in members:
+            raise FileFormatError(f'{where} stores its weights as {WEIGHTS_NPZ}, which this reader '
+                                  'does not support; save the model with an .h5 weights store.')
+    training = dialects.training_config_from_compile_config(config.get('compile_config'))
+    return ConvertedModel(topology, weights, keras_version or '3', 'tensorflow', training,
+                          f'keras v{keras_version}' if keras_version else None, source=where,
+                          notes=notes)
+
+
+# --------------------------------------------------------------------------- weights (h5)
+
+def _vars_name(group) -> str | None:
+    v = group.get('vars') if group is not None else None
+    if v is not None and 'name' in v.attrs:
+        return as_text(v.attrs['name'])
+    return None
+
+
+def _resolve(group, rel: str, where: str):
+    """`group/rel`, trying the spellings other Keras 3 versions used (`_query_dense`)."""
+    found = child(group, rel, where)
+    if found is not None:
+        return found
+    parts = rel.split('/')
+    for i, p in enumerate(parts):
+        if p != 'vars' and not p.isdigit() and not p.startswith('_'):
+            alt = '/'.join(parts[:i] + ['_' + p] + parts[i + 1:])
+            found = child(group, alt, where)
+            if found is not None:
+                return found
+    return None
+
+
+def _layers_root(f, prefix: str, where: str):
+    root = child(f, prefix + 'layers', where)
+    if root is None:
+        root = child(f, prefix + '_layer_checkpoint_dependencies', where)
+    return root
+
+
+def read_weights_h5(path_or_file, topology: dict, where: str,
+                    keras3_semantics: bool = True) -> list:
+    """TF.js-named weights of `topology` from a Keras 3 weights file (`hard_sigmoid` rescaled
+    when the file means Keras 3's)."""
+    f = open_h5(path_or_file, where)
+    try:
+        budget = Budget(file_size_of(path_or_file), where)
+        weights = _read_model_vars(f, topology['class_name'], topology.get('config'), '',
+                                   budget, where, set())
+        _check_all_read(f, budget, where, {w[1] for w in weights})
+    finally:
+        f.close()
+    named = {w[0].name: w[0].array for w in weights}
+    if keras3_semantics:
+        named = dialects.rescale_hard_sigmoid(topology, named,
+                                              dialects.KERAS3_HARD_SIGMOID_TO_TFJS)
+    out = []
+    for w, _ in weights:
+        w.array = named[w.name]
+        out.append(w)
+    return out
+
+
+def _read_model_vars(f, cls, config, prefix, budget, where, seen) -> list:
+    """`[(Weight, h5 path)]` of a model config whose layers live under `prefix + 'layers'`."""
+    root = _layers_root(f, prefix, where)
+    groups = schema.keras3_layer_groups(cls, config)
+    by_attr = {}
+    if root is not None:
+        for key in root.keys():
+            name = _vars_name(child(root, key, where))
+            if name is not None:
+                by_attr.setdefault(name, key)
+    out = []
+    for entry, group_name in groups:
+        lname = schema.layer_entry_name(entry)
+        lcls, lcfg = entry['class_name'], entry.get('config') or {}
+        key = group_name
+        g = child(root, key, where) if root is not None else None
+        attr = _vars_name(g)
+        if (g is None or (attr is not None and attr != lname)) and lname in by_attr:
+            key = by_attr[lname]
+            g = child(root, key, where)
+        base = f'{root.name.lstrip("/")}/{key}/' if root is not None else f'{prefix}layers/{key}/'
+        if lcls in schema.MODEL_CLASSES:
+            out += _read_model_vars(f, lcls, lcfg, base, budget, where, seen)
+            continue
+        try:
+            slots = schema.layer_slots(lcls, lcfg)
+        except schema.UnknownLayerWeights:
+            if g is not None and _has_datasets(g):
+                raise FileFormatError(f'{where}: layer "{lname}" ({lcls}) has weights, and the '
+                                      'converter does not know how this class names them.') \
+                    from None
+            continue
+        for s in slots:
+            ds = _resolve(g, s.k3, where) if g is not None else None
+            if ds is None:
+                raise FileFormatError(f'{where}: weight {s.k3} of layer "{lname}" ({lcls}) is '
+                                      f'missing (looked for {base}{s.k3}). The weights file '
+                                      'does not match its model config.')
+            path = ds.name.lstrip('/')
+            name = s.name if s.absolute else f'{lname}/{s.name}'
+            array = read_dataset(ds, path, budget)
+            out.append((Weight(name, as_tfjs_array(array), None, lname), path))
+    return out
+
+
+def _has_datasets(group) -> bool:
+    h5py = h5py_module()
+    found = []
+    group.visititems(lambda n, o: found.append(n) if isinstance(o, h5py.Dataset) else None)
+    return bool(found)
+
+
+def _check_all_read(f, budget, where, read_paths: set) -> None:
+    h5py = h5py_module()
+    extra = []
+    for top in ('layers', '_layer_checkpoint_dependencies'):
+        g = child(f, top, where)
+        if g is None:
+            continue
+
+        def visit(name, obj, top=top):
+            if isinstance(obj, h5py.Dataset) and f'{top}/{name}' not in read_paths:
+                extra.append(f'{top}/{name}')
+        g.visititems(visit)
+    if extra:
+        raise FileFormatError(f'{where}: weights {extra[:6]} belong to no weight of the model '
+                              'config; the weights file does not match the model.')
+
+
+def weights_h5_bytes(model: ConvertedModel) -> bytes:
+    """A Keras 3 weights file (the `model.weights.h5` of a `.keras`) for `model`."""
+    h5py = h5py_module()
+    topology = model.topology
+    named = model.weight_dict()
+    named = dialects.rescale_hard_sigmoid(topology, named, dialects.TFJS_HARD_SIGMOID_TO_KERAS3)
+    bio = io.BytesIO()
+    used = set()
+    with h5py.File(bio, 'w') as f:
+        _write_model_vars(f, topology['class_name'], topology.get('config'), 'layers/',
+                          named, used)
+        cfg = topology.get('config')
+        f.create_group('vars').attrs['name'] = (cfg.get('name') if isinstance(cfg, dict)
+                                                else None) or 'model'
+    extra = [n for n in named if n not in used]
+    if extra:
+        raise FileFormatError(f'Weights {extra[:5]} belong to no layer of the model config; they '
+                              'cannot be written to a Keras file.')
+    return bio.getvalue()
+
+
+def _write_model_vars(f, cls, config, prefix, named, used) -> None:
+    for entry, group_name in schema.keras3_layer_groups(cls, config):
+        lname = schema.layer_entry_name(entry)
+        lcls, lcfg = entry['class_name'], entry.get('config') or {}
+        base = f'{prefix}{group_name}/'
+        if lcls in schema.MODEL_CLASSES:
+            _write_model_vars(f, lcls, lcfg, base + 'layers/', named, used)
+            continue
+        try:
+            slots = schema.layer_slots(lcls, lcfg)
+        except schema.UnknownLayerWeights:
+            if any(n.startswith(lname + '/') for n in named):
+                raise FileFormatError(f'Layer "{lname}" ({lcls}) has weights, and the converter '
+                                      'does not know how Keras 3 stores them.') from None
+            continue
+        for s in slots:
+            name = s.name if s.absolute else f'{lname}/{s.name}'
+            if name not in named:
+                raise FileFormatError(f'The model has no weight "{name}" (layer "{lname}"); it '
+                                      'cannot be written as a Keras file.')
+            used.add(name)
+            f.create_dataset(base + s.k3, data=np.asarray(named[name]))
+        if slots:
+            f.require_group(base + 'vars').attrs['name'] = lname
+
+
+def _date() -> str:
+    return datetime.datetime.now().strftime('%Y-%m-%d@%H:%M:%S')
+
+
+def archive_members(model: ConvertedModel, shapes: dict | None = None) -> dict:
+    """`{member: bytes}` of the `.keras` archive for `model`."""
+    config = dialects.tfjs_to_keras3(model.topology, shapes)
+    metadata = {'keras_version': KERAS3_VERSION_WRITTEN, 'date_saved': _date(),
+                'generated_by': 'tfjs (Python) converter'}
+    return {METADATA: json.dumps(metadata).encode('utf-8'),
+            CONFIG: json.dumps(config).encode('utf-8'),
+            WEIGHTS_H5: weights_h5_bytes(model)}
+
+
+def write(model: ConvertedModel, path: str, shapes: dict | None = None) -> None:
+    """A Keras 3 `.keras` archive, written atomically."""
+    from .atomic import write_file_atomic
+    if model.topology is None:
+        raise FileFormatError('A weights-only model cannot be saved as .keras (it needs a model '
+                              'config).')
+    members = archive_members(model, shapes)
+
+    def produce(tmp):
+        with zipfile.ZipFile(tmp, 'w', zipfile.ZIP_STORED) as zf:
+            for name, data in members.items():
+                zf.writestr(name, data)
+    write_file_atomic(path, produce)
+
+
+def write_weights_file(model: ConvertedModel, path: str) -> None:
+    """A Keras 3 `*.weights.h5` file (what `model.save_weights` writes), atomically."""
+    from .atomic import write_bytes_atomic
+    write_bytes_atomic(path, weights_h5_bytes(model))

@@ -1,0 +1,212 @@
+"""TF.js layers models on disk: a folder with `model.json` and weight shard files.
+
+Reading accepts both layouts (TF.js `model.save()`: bare topology, one `weights.bin`; the
+converter: `modelTopology.model_config`, `group1-shard1of2.bin` shards). Paths in the manifest
+must stay inside the model's folder, and every declared weight is checked against the bytes
+present before anything is decoded. Writing produces what `tensorflowjs_converter` writes:
+4 MiB shards (`--weight_shard_size_bytes`), one group (or one per layer), optional
+uint8 / uint16 / float16 quantization, atomically (a crash leaves the old folder).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from . import __version__
+from . import weights as wfmt
+from .errors import FileFormatError
+from .model import FORMAT, ConvertedModel, Weight
+
+MODEL_JSON = 'model.json'
+MAX_MODEL_JSON_BYTES = 512 * 1024 * 1024
+CONVERTED_BY = f'tfjs (Python) converter v{__version__}'
+_DRIVE = re.compile(r'^[A-Za-z]:')
+
+
+def safe_join(folder: str, relative, where: str) -> str:
+    """`folder/relative`, refusing paths that are absolute, URLs, or climb out with `..`.
+
+    >>> safe_join('/m', 'group1-shard1of2.bin', 'model.json')
+    '/m/group1-shard1of2.bin'
+    """
+    if not isinstance(relative, str) or not relative or '\x00' in relative:
+        raise FileFormatError(f'Malformed {where}: a weights path must be a non-empty string, '
+                              f'not {relative!r}.')
+    if '://' in relative or relative.startswith(('/', '\\')) or _DRIVE.match(relative) \
+            or os.path.isabs(relative):
+        raise FileFormatError(f"Refusing weights path '{relative}' in {where}: weights paths must "
+                              "be relative to the model's folder.")
+    parts = re.split(r'[\\/]+', relative)
+    if '..' in parts:
+        raise FileFormatError(f"Refusing weights path '{relative}' in {where}: it leaves the "
+                              "model's folder ('..').")
+    full = os.path.normpath(os.path.join(folder, *[p for p in parts if p not in ('', '.')]))
+    base = os.path.normpath(folder)
+    if os.path.commonpath([full, base]) != base:
+        raise FileFormatError(f"Refusing weights path '{relative}' in {where}: it leaves the "
+                              "model's folder.")
+    real_base = os.path.realpath(base)
+    if os.path.commonpath([os.path.realpath(full), real_base]) != real_base:
+        raise FileFormatError(f"Refusing weights path '{relative}' in {where}: it is a link "
+                              "leading out of the model's folder.")
+    return full
+
+
+def model_json_path(path: str) -> str:
+    path = os.path.abspath(os.path.expanduser(path[7:] if path.startswith('file://') else path))
+    if os.path.isdir(path):
+        candidate = os.path.join(path, MODEL_JSON)
+        if not os.path.isfile(candidate):
+            raise FileFormatError(f'There is no model.json in the folder {path}.')
+        return candidate
+    if not os.path.exists(path):
+        raise FileFormatError(f'There is no model.json at {path}: the path does not exist.')
+    return path
+
+
+def read_model_json(path: str) -> dict:
+    size = os.path.getsize(path)
+    if size > MAX_MODEL_JSON_BYTES:
+        raise FileFormatError(f'{path} is {size} bytes: too large for a model.json.')
+    with open(path, 'rb') as f:
+        raw = f.read()
+    try:
+        obj = json.loads(raw.decode('utf-8-sig'))
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f'{path} is not UTF-8 text (byte {exc.start}); is it a JSON '
+                              'file?') from None
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f'{path} is not valid JSON: {exc.msg} at line {exc.lineno} column '
+                              f'{exc.colno}.') from None
+    if not isinstance(obj, dict):
+        raise FileFormatError(f'Malformed model.json at {path}: expected a JSON object.')
+    if obj.get('modelTopology') is None and obj.get('weightsManifest') is None:
+        raise FileFormatError(f'The JSON at {path} contains neither model topology nor manifest '
+                              'for weights; is it a TF.js model.json?')
+    return obj
+
+
+def check_manifest(manifest, where: str) -> None:
+    if not isinstance(manifest, list):
+        raise FileFormatError(f'Malformed {where}: "weightsManifest" must be a list of groups '
+                              '{"paths": [...], "weights": [...]}.')
+    for i, group in enumerate(manifest):
+        if not isinstance(group, dict) or not isinstance(group.get('paths'), list) \
+                or not isinstance(group.get('weights'), list) \
+                or not all(isinstance(p, str) for p in group['paths']):
+            raise FileFormatError(f'Malformed {where}: weightsManifest[{i}] must be an object '
+                                  'with "paths" (a list of file names) and "weights".')
+
+
+def read(path: str, progress=None) -> ConvertedModel:
+    """A model from a TF.js `model.json` (path of the file or of its folder)."""
+    json_path = model_json_path(path)
+    model_json = read_model_json(json_path)
+    folder = os.path.dirname(json_path)
+    specs, data = [], b''
+    manifest = model_json.get('weightsManifest')
+    if manifest is not None:
+        check_manifest(manifest, json_path)
+        files = [safe_join(folder, p, json_path) for g in manifest for p in g['paths']]
+        for g in manifest:
+            specs.extend(g['weights'])
+        sizes = []
+        for p in files:
+            if not os.path.isfile(p):
+                raise FileFormatError(f'Weight file {p} listed in {json_path} does not exist; copy '
+                                      'every weights file next to model.json.')
+            sizes.append(os.path.getsize(p))
+        _check_declared(specs, sum(sizes), files)
+        buffers = []
+        for i, p in enumerate(files):
+            with open(p, 'rb') as f:
+                buffers.append(f.read())
+            if progress:
+                progress.update(sum(sizes[:i + 1]), sum(sizes), 'reading weights')
+        data = b''.join(buffers)
+        wfmt.plan_weights(memoryview(data), specs, files)
+    art = {k: model_json.get(k) for k in ('modelTopology', 'format', 'generatedBy', 'convertedBy',
+                                          'userDefinedMetadata', 'trainingConfig')}
+    art['weightSpecs'], art['weightData'] = specs, data
+    return ConvertedModel.from_artifacts(art, json_path)
+
+
+def _check_declared(specs, total: int, files) -> None:
+    """Fixed-size weights must fit in the files before they are read."""
+    need = 0
+    for spec in specs:
+        per = wfmt.fixed_bytes_per_value(spec)
+        need += wfmt.spec_size(spec) * (per if per is not None else 4)
+    if need > total:
+        raise FileFormatError(f'{wfmt.describe_source(files, total)} but the manifest needs at '
+                              f'least {need} bytes: the weights are truncated or do not belong '
+                              'to this model.json.')
+
+
+# ------------------------------------------------------------------------------------ writing
+
+def weight_groups(model: ConvertedModel, split_by_layer: bool = False) -> list:
+    """Lists of `Weight`s, one per manifest group (optimizer weights are not written)."""
+    ws = [w for w in model.weights if w.group != 'optimizer']
+    if not split_by_layer:
+        return [ws] if ws else []
+    groups: dict = {}
+    for w in ws:
+        key = w.layer or w.name.split('/')[0]
+        groups.setdefault(key, []).append(w)
+    return list(groups.values())
+
+
+def write(model: ConvertedModel, out_dir: str, quantization=None,
+          shard_size_bytes: int = wfmt.DEFAULT_SHARD_SIZE_BYTES, split_by_layer: bool = False,
+          metadata: dict | None = None, progress=None) -> dict:
+    """Write `model.json` and shards into `out_dir` (atomically); returns the model.json dict.
+
+    `quantization`: `{'uint8'|'uint16'|'float16': [fnmatch patterns] or True}`.
+    """
+    from .atomic import replace_directory
+    if os.path.isfile(out_dir):
+        raise FileFormatError(f'Path "{out_dir}" already exists as a file (not a directory).')
+    if not isinstance(shard_size_bytes, int) or shard_size_bytes <= 0:
+        raise ValueError(f'The weight shard size must be a positive integer, not '
+                         f'{shard_size_bytes!r}.')
+    files: dict = {}
+    manifest = []
+    groups = weight_groups(model, split_by_layer)
+    names = [w.name for g in groups for w in g]
+    if len(set(names)) != len(names):
+        dup = sorted({n for n in names if names.count(n) > 1})
+        raise FileFormatError(f'Duplicate weight names {dup[:5]}; cannot write a manifest.')
+    qmap = wfmt.map_names_to_quantization_dtype(names, quantization)
+    total = sum(int(w.array.size) for g in groups for w in g) or 1
+    done = 0
+    for gi, group in enumerate(groups):
+        chunks, specs = [], []
+        for w in group:
+            data, spec = wfmt.quantize_entry(w.name, w.array, qmap.get(w.name))
+            chunks.append(data)
+            specs.append(spec)
+            done += int(w.array.size)
+            if progress:
+                progress.update(done, total, 'encoding weights')
+        shards = wfmt.shard_bytes(b''.join(chunks), shard_size_bytes)
+        paths = wfmt.shard_file_names(gi, len(shards))
+        files.update(zip(paths, shards))
+        manifest.append({'paths': paths, 'weights': specs})
+    generated = model.generated_by
+    if generated is None and model.keras_version:
+        generated = f'keras v{model.keras_version}'
+    model_json = {'format': FORMAT, 'generatedBy': generated, 'convertedBy': CONVERTED_BY}
+    user_meta = metadata if metadata is not None else model.user_defined_metadata
+    if user_meta:
+        model_json['userDefinedMetadata'] = user_meta
+    model_json['modelTopology'] = model.model_topology()
+    model_json['weightsManifest'] = manifest
+    files[MODEL_JSON] = json.dumps(model_json).encode('utf-8')
+    replace_directory(out_dir, files)
+    return model_json
+
+
+def as_weights(named: dict, layer_of=None) -> list:
+    return [Weight(n, a, None, layer_of(n) if layer_of else None) for n, a in named.items()]

@@ -1,0 +1,94 @@
+"""Check that Keras files written by `tfjs` load in real Keras with the same predictions.
+
+The test tests/convert/test_keras_roundtrip_files.py writes, for each case, `<case>.keras`,
+`<case>.h5`, `<case>.weights.h5` and `<case>.npz` (the inputs `x0, x1, ...` and the predictions
+`y0, y1, ...` that tfjs computed) into the folder named by $TFJS_KERAS_ROUNDTRIP_DIR. This
+script (which needs TensorFlow, so it runs outside CI) loads every file:
+
+* `.keras` with Keras 3 (`keras.saving.load_model`);
+* `.h5` with Keras 2 (`tf_keras.models.load_model`) and with Keras 3's legacy loader;
+* `.weights.h5` (Keras 3 layout) into the model loaded from `<case>.keras` (`load_weights`);
+
+predicts, and prints the largest absolute difference per file (OK below 1e-5).
+
+    TFJS_KERAS_ROUNDTRIP_DIR=/tmp/rt .venv/bin/python -m pytest -q \\
+        tests/convert/test_keras_roundtrip_files.py
+    /work/kerasenv/bin/python tools/check_keras_roundtrip.py /tmp/rt
+"""
+import glob
+import os
+import sys
+import traceback
+import warnings
+
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '3')
+warnings.simplefilter('ignore')
+
+import numpy as np  # noqa: E402
+
+TOL = 1e-5
+
+
+def _predict(model, xs):
+    out = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    return [np.asarray(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
+
+
+def _diff(ours, theirs):
+    if len(ours) != len(theirs):
+        return float('inf')
+    return max(float(np.max(np.abs(a - b))) if a.size else 0.0 for a, b in zip(ours, theirs))
+
+
+def main(folder):
+    import keras
+    import tf_keras
+    rows = []
+    cases = sorted({os.path.basename(p)[:-4] for p in glob.glob(os.path.join(folder, '*.npz'))})
+    for case in cases:
+        data = np.load(os.path.join(folder, case + '.npz'))
+        xs = [data[f'x{i}'] for i in range(16) if f'x{i}' in data]
+        ys = [data[f'y{i}'] for i in range(16) if f'y{i}' in data]
+        checks = []
+        path = os.path.join(folder, case + '.keras')
+        if os.path.exists(path):
+            checks.append(('.keras', 'keras ' + keras.__version__,
+                           lambda p=path: keras.saving.load_model(p, compile=False)))
+            wpath = os.path.join(folder, case + '.weights.h5')
+            if os.path.exists(wpath):
+                def with_weights(p=path, w=wpath):
+                    m = keras.saving.load_model(p, compile=False)
+                    for v in m.weights:                    # make sure the file sets them
+                        v.assign(np.zeros(v.shape, v.dtype))
+                    m.load_weights(w)
+                    return m
+                checks.append(('.weights.h5', 'keras ' + keras.__version__, with_weights))
+        path = os.path.join(folder, case + '.h5')
+        if os.path.exists(path):
+            checks.append(('.h5', 'tf_keras ' + tf_keras.__version__,
+                           lambda p=path: tf_keras.models.load_model(p, compile=False)))
+            checks.append(('.h5', 'keras ' + keras.__version__,
+                           lambda p=path: keras.saving.load_model(p, compile=False)))
+        for fmt, loader_name, load in checks:
+            try:
+                diff = _diff(_predict(load(), xs), ys)
+                status = 'OK' if diff <= TOL else 'DIFF'
+                detail = f'{diff:.2e}'
+            except Exception as exc:      # report and go on
+                status, detail = 'FAIL', f'{type(exc).__name__}: {str(exc).splitlines()[0][:90]}'
+                if os.environ.get('VERBOSE'):
+                    traceback.print_exc()
+            rows.append((case, fmt, loader_name, status, detail))
+            if os.environ.get("VERBOSE"):
+                print(rows[-1], flush=True)
+    width = max(len(r[0]) for r in rows) if rows else 10
+    for r in rows:
+        print(f'{r[0]:<{width}}  {r[1]:<12} {r[2]:<16} {r[3]:<5} {r[4]}')
+    bad = [r for r in rows if r[3] != 'OK']
+    print(f'{len(rows) - len(bad)}/{len(rows)} loads agree within {TOL}')
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else
+                  os.environ.get('TFJS_KERAS_ROUNDTRIP_DIR', '/tmp/tfjs_keras_roundtrip')))
