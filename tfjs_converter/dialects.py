@@ -22,7 +22,7 @@ layers); elsewhere (an Activation layer, an LSTM's output activation) it is an e
 ...       'config': {'name': 'lr', 'negative_slope': 0.1, 'dtype': {'module': 'keras',
 ...                  'class_name': 'DTypePolicy', 'config': {'name': 'float32'}}}}
 >>> layer_from_keras3(k3)
-{'class_name': 'LeakyReLU', 'config': {'name': 'lr', 'alpha': 0.1, 'dtype': 'float32'}}
+{'class_name': 'LeakyReLU', 'config': {'name': 'lr', 'dtype': 'float32', 'alpha': 0.1}}
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ LAMBDA_MESSAGE = (
 _CODE_LAYERS = ('Lambda', 'TFOpLambda', 'SlicingOpLambda', 'TensorFlowOpLayer')
 _KERAS3_ONLY_INERT = {           # keys Keras 3 writes that mean nothing when at these values
     'lora_rank': None, 'lora_alpha': None, 'quantization_config': None, 'optional': False,
-    'ragged': False, 'seed': None, 'zero_output_for_mask': False, 'use_cudnn': 'auto',
+    'ragged': False, 'zero_output_for_mask': False, 'use_cudnn': 'auto',
     'input_axes': None, 'output_axes': None,
 }
 _DROP_KEYS = ('module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id')

@@ -173,8 +173,9 @@ def read(path_or_file, where: str | None = None) -> ConvertedModel:
 def _legacy_layer_weights(model: ConvertedModel) -> list:
     """`[(layer name, [(file weight name, array)])]` for every layer of the model, each layer's
     weights in Keras's legacy order."""
-    weights = model.weight_dict()
     topology = model.topology
+    weights, unmatched, _ = schema.canonical_weights(topology, model.weight_dict())
+    weights.update({n: model.weight_dict()[n] for n in unmatched})
     out, used = [], set()
     for entry in schema.model_layers(topology['class_name'], topology.get('config')):
         name = schema.layer_entry_name(entry)

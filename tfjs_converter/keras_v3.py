@@ -278,7 +278,8 @@ def weights_h5_bytes(model: ConvertedModel) -> bytes:
     """A Keras 3 weights file (the `model.weights.h5` of a `.keras`) for `model`."""
     h5py = h5py_module()
     topology = model.topology
-    named = model.weight_dict()
+    named, unmatched, _ = schema.canonical_weights(topology, model.weight_dict())
+    named.update({n: model.weight_dict()[n] for n in unmatched})
     named = dialects.rescale_hard_sigmoid(topology, named, dialects.TFJS_HARD_SIGMOID_TO_KERAS3)
     bio = io.BytesIO()
     used = set()

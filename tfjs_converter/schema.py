@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .errors import UnsupportedError
 from .naming import keras_snake_case, unique_name
 
 MODEL_CLASSES = ('Sequential', 'Functional', 'Model')
@@ -39,8 +40,14 @@ class Slot:
     acts: dict = field(default_factory=dict, hash=False, compare=False)
 
 
-class UnknownLayerWeights(Exception):
+class UnknownLayerWeights(UnsupportedError):
     """The converter does not know the weights of a layer class."""
+
+    def __init__(self, what):
+        super().__init__(f'The converter does not know the weights of layer class {what}: a '
+                         'custom or unsupported layer. Its weights cannot be placed in a Keras '
+                         'file.' if isinstance(what, str) and ' ' not in what else str(what))
+        self.what = what
 
 
 # Keras 3 Python class behind each class name (aliases are the same class); the .keras
@@ -306,3 +313,44 @@ def model_slots(topology: dict) -> list:
 def legacy_order(slots: list) -> list:
     """A layer's weights in Keras's legacy `.h5` order: trainable first (stable)."""
     return [s for s in slots if s.trainable] + [s for s in slots if not s.trainable]
+
+
+def _candidates(name: str) -> list:
+    """TF.js's fallbacks for a weight name (see tfjs/io/matching.py): `:0` removed, the
+    RNN-cell component dropped, `_1` removed from / added to a layer name."""
+    base = name[:-2] if name.endswith(':0') else name
+    out = [name, base]
+    tokens = base.split('/')
+    dropped = '/'.join(tokens[:-2] + [tokens[-1]]) if len(tokens) >= 3 else None
+    if dropped:
+        out.append(dropped)
+    for n in [base] + ([dropped] if dropped else []):
+        t = n.split('/')
+        for i in range(len(t) - 1):
+            alt = t[i][:-2] if t[i].endswith('_1') and len(t[i]) > 2 else t[i] + '_1'
+            out.append('/'.join(t[:i] + [alt] + t[i + 1:]))
+    return out
+
+
+def canonical_weights(topology: dict, named: dict) -> tuple:
+    """`({slot name: array}, unmatched file names, missing slot names)`: a model's weights
+    keyed by the names its topology implies, matching the file's names as TF.js does."""
+    wanted = [ms.name for ms in model_slots(topology)]
+    free = set(wanted)
+    out, pending = {}, []
+    for name, array in named.items():
+        key = name if name in free else (name[:-2] if name.endswith(':0') else name)
+        if key in free:
+            out[key] = array
+            free.discard(key)
+        else:
+            pending.append(name)
+    unmatched = []
+    for name in pending:
+        key = next((c for c in _candidates(name) if c in free), None)
+        if key is None:
+            unmatched.append(name)
+        else:
+            out[key] = named[name]
+            free.discard(key)
+    return out, unmatched, [n for n in wanted if n in free]
