@@ -150,10 +150,33 @@ def _convert_parser(sub):
     return p
 
 
-def _run_convert(args) -> int:
+def _fix_positionals(args, argv) -> None:
+    """`--quantize_uint8 model.h5 out/`: argparse gives `model.h5` to the flag (its patterns are
+    optional), as tensorflowjs_converter's does; here a flag value is taken back as a path when
+    the paths are missing."""
+    flags = [f'quantize_{d}' for d in ('float16', 'uint8', 'uint16')]
+    paths = [p for p in (args.input_path, args.output_path) if p is not None]
+    if len(paths) == 2:
+        return
+
+    def where(token):
+        return argv.index(token) if token in argv else -1
+    valued = sorted((where(getattr(args, f)), f) for f in flags
+                    if isinstance(getattr(args, f), str))
+    released = []
+    while len(paths) + len(released) < 2 and valued:
+        _, flag = valued.pop()                    # the value nearest the end of the line
+        released.append(getattr(args, flag))
+        setattr(args, flag, True)
+    ordered = sorted(paths + released, key=where)
+    args.input_path, args.output_path = (ordered + [None, None])[:2]
+
+
+def _run_convert(args, argv=()) -> int:
     from .api import convert, default_output_format, detect_format
     if args.version:
         return _print_version()
+    _fix_positionals(args, list(argv))
     if not args.input_path or not args.output_path:
         raise ConverterError('tfjs convert needs an input path and an output path.')
     for flag in _GRAPH_FLAGS:
@@ -200,12 +223,13 @@ def main(argv=None) -> int:
     ins = sub.add_parser('inspect', help='summarize a model file (.keras, .h5, model.json)')
     ins.add_argument('path')
     ins.add_argument('--input_format', choices=sorted(FORMATS))
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.version:
         return _print_version()
     try:
         if args.command == 'convert':
-            return _run_convert(args)
+            return _run_convert(args, argv)
         if args.command == 'inspect':
             from .api import summary
             print(summary(args.path, args.input_format))
