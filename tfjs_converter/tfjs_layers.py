@@ -54,7 +54,9 @@ def safe_join(folder: str, relative, where: str) -> str:
 
 
 def model_json_path(path: str) -> str:
+    from .atomic import recover_directory
     path = os.path.abspath(os.path.expanduser(path[7:] if path.startswith('file://') else path))
+    recover_directory(os.path.dirname(path) if path.endswith('.json') else path)
     if os.path.isdir(path):
         candidate = os.path.join(path, MODEL_JSON)
         if not os.path.isfile(candidate):
