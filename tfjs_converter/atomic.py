@@ -37,6 +37,17 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
+def default_mode(existing: str, directory: bool) -> int:
+    """The mode a new file / folder would get (or that of the one it replaces): temporary files
+    are created private (0600 / 0700), which would hide a saved model from a web server."""
+    try:
+        return os.stat(existing).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return (0o777 if directory else 0o666) & ~mask
+
+
 def _fsync_file(path: str) -> None:
     with open(path, 'rb+') as f:
         f.flush()
@@ -92,6 +103,7 @@ def write_file_atomic(path: str, produce: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         produce(tmp)
+        os.chmod(tmp, default_mode(path, directory=False))
         _fsync_file(tmp)
         os.replace(tmp, path)
         tmp = None
@@ -200,6 +212,7 @@ def replace_directory(target: str, files: Mapping[str, object]) -> None:
             if _dead_owner(name, target, kind) and os.path.isdir(target):
                 shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
     tmp = tempfile.mkdtemp(prefix=_prefix(target, 'new') + tag, dir=parent)
+    os.chmod(tmp, default_mode(target, directory=True))
     old = None
     try:
         for name, content in files.items():

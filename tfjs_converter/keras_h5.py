@@ -50,8 +50,10 @@ def is_keras3_weights_file(f) -> bool:
         ('layers' in f or '_layer_checkpoint_dependencies' in f or 'vars' in f)
 
 
-def read_layer_groups(group, budget: Budget, where: str) -> list:
-    """`[(layer name, [(weight name, array)])]` of a `model_weights`-style group."""
+def read_layer_groups(group, budget: Budget, where: str, file_order: bool = False) -> list:
+    """`[(layer name, [(weight name, array)])]` of a `model_weights`-style group, in
+    `layer_names` order (model order), or with `file_order` in the HDF5 group order (by name),
+    which is the order tensorflowjs_converter writes the weights in."""
     out = []
     for layer_name in read_attr_list(group, 'layer_names'):
         g = child(group, layer_name, where)
@@ -66,6 +68,9 @@ def read_layer_groups(group, budget: Budget, where: str) -> list:
                                       'listed but missing; the file is incomplete.')
             items.append((wname, read_dataset(ds, f'{layer_name}/{wname}', budget)))
         out.append((layer_name, items))
+    if file_order:
+        order = {name: i for i, name in enumerate(group.keys())}
+        out.sort(key=lambda item: order.get(item[0], len(order)))
     return out
 
 
@@ -140,7 +145,7 @@ def read(path_or_file, where: str | None = None) -> ConvertedModel:
                                   'has no model config. Load it into a model with '
                                   'model.loadWeights(path).')
         if is_weights_only(f):
-            groups = read_layer_groups(f, budget, where)
+            groups = read_layer_groups(f, budget, where, file_order=True)
             weights = name_weights(None, groups, where, notes)
             return ConvertedModel(None, weights, keras_version, backend, source=where,
                                   notes=notes)
@@ -153,7 +158,7 @@ def read(path_or_file, where: str | None = None) -> ConvertedModel:
         if k3 and isinstance(training, dict):
             training = dialects._strip_modules(training)
         mw = child(f, 'model_weights', where)
-        groups = read_layer_groups(mw, budget, where) if mw is not None else []
+        groups = read_layer_groups(mw, budget, where, file_order=True) if mw is not None else []
         weights = name_weights(topology, groups, where, notes)
         if k3:
             named = dialects.rescale_hard_sigmoid(

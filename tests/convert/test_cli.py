@@ -15,7 +15,8 @@ import tfjs_converter as tc
 from tfjs_converter import weights as wfmt
 from tfjs_converter.cli import Progress
 
-from conftest import MODELS, ROOT, assert_close, fixture_data, fixture_files, predict, run_cli
+from convert_helpers import (MODELS, ROOT, assert_close, fixture_data, fixture_files, predict,
+                             run_cli)
 
 KERAS_FILES = fixture_files('*/*.keras') + fixture_files('*/*.h5')
 # Fixtures TF.js 4.22 itself can run (the others use Keras's GRU reset_after=True, which TF.js
@@ -28,7 +29,8 @@ PREDICT_JS = """
 const model = await helpers.loadModelFromDir(args.path);
 const xs = args.xs.map(x => tf.tensor(x.values, x.shape, 'float32'));
 const out = model.predict(xs.length > 1 ? xs : xs[0]);
-return (Array.isArray(out) ? out : [out]).map(t => ({shape: t.shape, values: Array.from(t.dataSync())}));
+return (Array.isArray(out) ? out : [out]).map(
+    t => ({shape: t.shape, values: Array.from(t.dataSync())}));
 """
 
 

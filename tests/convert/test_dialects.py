@@ -1,4 +1,5 @@
-"""The Keras 2 / Keras 3 / TF.js config dialects, translated both ways (tfjs_converter/dialects.py)."""
+"""The Keras 2 / Keras 3 / TF.js config dialects, translated both ways
+(tfjs_converter/dialects.py)."""
 import numpy as np
 import pytest
 

@@ -17,7 +17,7 @@ import pytest
 import tfjs as tf
 import tfjs_converter as tc
 
-from conftest import MODELS, assert_close, fixture_data, fixture_files, predict
+from convert_helpers import MODELS, assert_close, fixture_data, fixture_files, predict
 
 FILES = fixture_files('*/*.keras') + fixture_files('*/*.h5')
 

@@ -18,7 +18,7 @@ from tfjs.engine.saving import model_artifacts
 from tfjs_converter import dialects
 
 import models_tfjs
-from conftest import MODELS, assert_close, fixture_data, predict, run_cli
+from convert_helpers import MODELS, assert_close, fixture_data, predict, run_cli
 
 EXPORT = os.environ.get('TFJS_KERAS_ROUNDTRIP_DIR')
 

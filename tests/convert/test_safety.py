@@ -19,7 +19,7 @@ import tfjs as tf
 import tfjs_converter as tc
 from tfjs_converter.errors import FileFormatError, UnsupportedError
 
-from conftest import MODELS, ROOT, fixture_data, predict, run_cli
+from convert_helpers import MODELS, ROOT, fixture_data, predict, run_cli
 
 import models_tfjs
 
@@ -290,3 +290,24 @@ def test_killed_conversion_leaves_the_previous_folder(tmp_path, point):
     assert after == before
     run_cli('convert', os.path.join(MODELS, 'k3', 'cnn.keras'), str(tmp_path / 'web'))
     assert sorted(n for n in os.listdir(tmp_path) if n.startswith('.web.')) == []
+
+
+def test_saved_files_are_not_private(tmp_path):
+    """Atomic saves write temporary files, which are private; the saved model gets the usual
+    permissions (the umask's, or those of the file it replaces) so a web server can serve it."""
+    mask = os.umask(0o022)
+    try:
+        model, _ = models_tfjs.build('mlp')
+        model.save(str(tmp_path / 'm.keras'))
+        model.save(str(tmp_path / 'm.h5'))
+        model.save(f'file://{tmp_path}/web')
+        run_cli('convert', str(tmp_path / 'm.keras'), str(tmp_path / 'web2'))
+        assert os.stat(tmp_path / 'm.keras').st_mode & 0o777 == 0o644
+        assert os.stat(tmp_path / 'm.h5').st_mode & 0o777 == 0o644
+        assert os.stat(tmp_path / 'web').st_mode & 0o777 == 0o755
+        assert os.stat(tmp_path / 'web2').st_mode & 0o777 == 0o755
+        os.chmod(tmp_path / 'm.keras', 0o640)
+        model.save(str(tmp_path / 'm.keras'))
+        assert os.stat(tmp_path / 'm.keras').st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)

@@ -196,6 +196,16 @@ def _replace_in_place(target: str, files: Mapping[str, Content]) -> None:
     _fsync_dir(target)
 
 
+def _dir_mode(target: str) -> int:
+    """The replaced folder's mode, or what a new folder gets (0777 less the umask)."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
 def _swappable(target: str) -> bool:
     return not os.path.ismount(target) and os.path.abspath(os.getcwd()) != target
 
@@ -226,6 +236,7 @@ def replace_directory(target: str, files: Mapping[str, Content]) -> None:
         if exc.errno in _CANNOT_SWAP and os.path.isdir(target):
             return _replace_in_place(target, files)
         raise
+    os.chmod(tmp, _dir_mode(target))           # mkdtemp makes it private (0700)
     try:
         for name, content in files.items():
             write_file(os.path.join(tmp, name), content)

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = os.path.join(ROOT, 'tests', 'fixtures', 'keras', 'models')
@@ -49,7 +48,3 @@ def run_cli(*args, check=True, env=None):
         raise AssertionError(f'tfjs {" ".join(args)} failed:\n{proc.stdout}\n{proc.stderr}')
     return proc
 
-
-@pytest.fixture
-def models_dir():
-    return MODELS
