@@ -29,6 +29,10 @@ def run_loop(step: StepFn, n_steps: int, states: list, mask: torch.Tensor | None
              need_seq: bool) -> tuple:
     """Iterate `step(t, states) -> (output, new_states)` over `n_steps` time steps.
 
+    Steps read their inputs from `seq.unbind(0)` views taken once, never `seq[t]`: the backward
+    of each `seq[t]` allocates and zero-fills a gradient of the whole sequence, which makes a
+    long loop quadratic in its length.
+
     `mask` is bool `[time, batch]` (already reversed for backward layers) or None. Returns
     `(outputs [time, batch, ...] or None, last output, final states)`.
     """

@@ -126,6 +126,7 @@ class ConvLSTM2DCell(LSTMCell):
         recurrent = self.recurrentKernel.val._t.permute(3, 2, 0, 1)
         sizes = list(xp.shape[3:])
         pads = cu.geometry(sizes, self.kernelSize, (1, 1), 'same')[0]
+        xp = xp.unbind(0)           # per-step views (see _rnn_kernels.run_loop)
         rmasks = None if rdp is None else [to_cf(m) for m in rdp]
         act, ract = self.activation.apply_raw, self.recurrentActivation.apply_raw
         f = self.filters

@@ -92,9 +92,10 @@ class RNNCell(Layer):
         `(outputs or None, last output, final states)`. This generic version calls `call`
         once per step."""
         kwargs = {'training': training}
+        steps = xs.unbind(0)
 
         def step(t, st):
-            result = to_list(self.call([Tensor._make(xs[t], 'float32')]
+            result = to_list(self.call([Tensor._make(steps[t], 'float32')]
                                        + [Tensor._make(s, 'float32') for s in st], kwargs))
             raw = [convert_to_tensor(r, 'output', 'RNNCell.call')._value() for r in result]
             return raw[0], raw[1:]
@@ -260,7 +261,8 @@ class SimpleRNNCell(DenseCell):
         if K.fusable(activation=self.activation, mask=mask, recurrent_dropout=rdp):
             out, final = K.fused_simple_rnn(xs, states[0], kernel, recurrent, bias)
             return (out if need_seq else None), out[-1], final
-        xp = K.project(xs, kernel, bias)
+        # one view per time step, taken once (see _rnn_kernels.run_loop)
+        xp = K.project(xs, kernel, bias).unbind(0)
         act = self.activation.apply_raw
 
         def step(t, st):
@@ -313,7 +315,7 @@ class GRUCell(DenseCell):
 
     def _reset_before_step(self, xs, kernel, recurrent, bias, rdp):
         u = self.units
-        xp = K.project(xs, kernel, bias)
+        xp = K.project(xs, kernel, bias).unbind(0)
         act, ract = self.activation.apply_raw, self.recurrentActivation.apply_raw
         rk_zr, rk_h = recurrent[:, :2 * u], recurrent[:, 2 * u:]
 
@@ -331,7 +333,7 @@ class GRUCell(DenseCell):
 
     def _reset_after_step(self, xs, kernel, recurrent, bias, rdp):
         u = self.units
-        xp = K.project(xs, kernel, None if bias is None else bias[0])
+        xp = K.project(xs, kernel, None if bias is None else bias[0]).unbind(0)
         recurrent_bias = None if bias is None else bias[1]
         act, ract = self.activation.apply_raw, self.recurrentActivation.apply_raw
 
@@ -407,7 +409,7 @@ class LSTMCell(DenseCell):
             out, final = K.fused_lstm(xs, states[0], states[1], kernel, recurrent, bias)
             return (out if need_seq else None), out[-1], final
         u = self.units
-        xp = K.project(xs, kernel, bias)
+        xp = K.project(xs, kernel, bias).unbind(0)
         act, ract = self.activation.apply_raw, self.recurrentActivation.apply_raw
 
         def step(t, st):
