@@ -75,9 +75,9 @@ def save(model: ConvertedModel, path: str, output_format: str | None = None, qua
     _check_format(fmt, 'Output')
     p = path[7:] if path.startswith('file://') else path
     if fmt != 'tfjs_layers_model' and (quantization or weight_shard_size_bytes
-                                       or split_weights_by_layer):
-        raise UnsupportedError('Quantization, --weight_shard_size_bytes and '
-                               '--split_weights_by_layer apply to tfjs_layers_model output only.')
+                                       or split_weights_by_layer or metadata):
+        raise UnsupportedError('Quantization, --weight_shard_size_bytes, --split_weights_by_layer '
+                               'and --metadata apply to tfjs_layers_model output only.')
     if progress:
         progress.stage(f'writing {fmt} to {p}')
     if fmt == 'keras':

@@ -191,10 +191,8 @@ def _run_convert(args, argv=()) -> int:
                'weight_shard_size_bytes': args.weight_shard_size_bytes,
                'split_weights_by_layer': args.split_weights_by_layer,
                'metadata': _metadata(args.metadata)}
-    if out_fmt != 'tfjs_layers_model' and options['metadata']:
-        raise ConverterError('--metadata applies to tfjs_layers_model output only.')
     if out_fmt != 'tfjs_layers_model':
-        options = {k: v for k, v in options.items() if v and k != 'metadata'}
+        options = {k: v for k, v in options.items() if v}
     model = convert(args.input_path, args.output_path, in_fmt, out_fmt, progress, **options)
     progress.finish()
     if not args.quiet:

@@ -111,8 +111,8 @@ def name_weights(topology, groups: list, where: str, notes: list) -> list:
                 'config.')
         for slot, (h5name, array) in zip(slots, items):
             short = _strip0(h5name)
-            if short.split('/')[-1] != slot.name.split('/')[-1] and \
-                    short.split('/')[-1] not in ('kernel', 'depthwise_kernel'):
+            ours, theirs = slot.name.split('/')[-1], short.split('/')[-1]
+            if ours != theirs and {ours, theirs} != {'kernel', 'depthwise_kernel'}:
                 notes.append(f'weight "{h5name}" taken as "{slot.name}" (by position)')
             name = short if short == slot.name or _drop_cell(short) == slot.name else slot.name
             out.append(Weight(name, as_tfjs_array(array), None, layer_name))
