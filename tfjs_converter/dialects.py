@@ -32,10 +32,14 @@ from . import schema
 from .errors import ConfigError, UnsupportedError
 
 LAMBDA_MESSAGE = (
-    'Layer "{name}" is a Lambda layer ({cls}): it holds Python code, and the converter never '
-    'runs code from a file. Write the computation as a layer class, register it before loading '
-    '(tf.serialization.registerClass(MyLayer) in tfjs, keras.saving.register_keras_serializable '
-    'in Keras) and save the model again without the Lambda.')
+    'Layer "{name}" is a {cls} layer: it holds Python code, which cannot be written to another '
+    'format (and is never run by this converter). Write the computation as a layer class, '
+    'register it (tf.serialization.registerClass in TF.js and tfjs, '
+    'keras.saving.register_keras_serializable in Keras) and use it instead of the {cls}.')
+LAMBDA_NOTE = (
+    'layer "{name}" is a {cls}: its Python code was dropped (never run); to load the model, '
+    'register a class named "{cls}" (tf.serialization.registerClass) that computes it')
+_CODE_KEYS = ('function', 'function_type', 'module', 'output_shape_type', 'output_shape_module')
 _CODE_LAYERS = ('Lambda', 'TFOpLambda', 'SlicingOpLambda', 'TensorFlowOpLayer')
 _KERAS3_ONLY_INERT = {           # keys Keras 3 writes that mean nothing when at these values
     'lora_rank': None, 'lora_alpha': None, 'quantization_config': None, 'optional': False,
@@ -296,7 +300,17 @@ def layer_from_keras3(entry: dict, notes: list | None = None) -> dict:
     config = entry.get('config')
     name = (config or {}).get('name') if isinstance(config, dict) else None
     if cls in _CODE_LAYERS:
-        raise UnsupportedError(LAMBDA_MESSAGE.format(name=name or entry.get('name'), cls=cls))
+        # The code is dropped, never decoded: tfjs's loader then asks for a registered class
+        # of this name (tf.serialization.registerClass), as TF.js does.
+        if notes is not None:
+            notes.append(LAMBDA_NOTE.format(name=name or entry.get('name'), cls=cls))
+        config = {k: v for k, v in (config or {}).items()
+                  if k not in _CODE_KEYS and k not in _DROP_KEYS}
+        if isinstance(config.get('dtype'), dict):
+            config['dtype'] = dtype_name(config['dtype'])
+        if not isinstance(config.get('output_shape'), list):
+            config.pop('output_shape', None)
+        return {'class_name': cls, 'config': config}
     if cls in ('Sequential', 'Functional', 'Model'):
         return _model_from_keras3({**entry, 'class_name': cls}, notes if notes is not None
                                   else [])

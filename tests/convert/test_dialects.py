@@ -205,10 +205,15 @@ def test_keras_outputs_clean_tfjs_only_keys():
     assert set(k3[1]['config']) == {'name', 'return_sequences', 'cell'}
 
 
-def test_lambda_is_refused():
-    with pytest.raises(UnsupportedError, match='never runs code'):
-        d.keras3_to_tfjs(k3model([INPUT, k3layer('Lambda', 'lam', function='gASV...')],
-                                 [['x', 0, 0]], [['lam', 0, 0]]))
+def test_lambda_code_is_dropped_and_cannot_be_written():
+    notes = []
+    topo = d.keras3_to_tfjs(k3model([INPUT, k3layer(
+        'Lambda', 'lam', [{'args': [kt('x')], 'kwargs': {}}],
+        function={'class_name': '__lambda__', 'config': {'code': 'gASV...'}}, arguments={})],
+        [['x', 0, 0]], [['lam', 0, 0]]), notes)
+    assert topo['config']['layers'][1]['config'] == {'name': 'lam', 'trainable': True,
+                                                     'dtype': 'float32', 'arguments': {}}
+    assert 'registerClass' in notes[0]
     with pytest.raises(UnsupportedError, match='registerClass'):
         d.tfjs_to_keras3({'class_name': 'Sequential', 'config': {'layers': [
             {'class_name': 'Lambda', 'config': {'name': 'l'}}]}})
