@@ -107,6 +107,27 @@ def keras3_semantics(keras_version, topology=None) -> bool:
     return topology is not None and is_keras3_topology(topology)
 
 
+def model_json_topology_to_tfjs(topology, keras_version=None):
+    """A `model.json` topology in the TF.js dialect. Converted models carry the Keras config
+    as Keras wrote it (tensorflowjs copies tf.keras's `module` keys, `axis: [3]`, InputLayers
+    in Sequentials; a Keras 3 config's dialect entirely); those are translated. Topologies TF.js
+    saved (`keras_version` "tfjs-layers ...") are returned as they are."""
+    if not isinstance(topology, dict) or str(keras_version or '').startswith('tfjs'):
+        return topology
+    if keras_version is None and not (is_keras3_topology(topology)
+                                      or _has_key(topology, 'module')):
+        return topology
+    return keras3_to_tfjs(topology)
+
+
+def _has_key(obj, key) -> bool:
+    if isinstance(obj, dict):
+        return key in obj or any(_has_key(v, key) for v in obj.values())
+    if isinstance(obj, list):
+        return any(_has_key(v, key) for v in obj)
+    return False
+
+
 def _numpy_value(obj):
     """Keras 3 serializes arrays in configs as `__numpy__` / `__tensor__` objects."""
     cfg = obj.get('config') or {}

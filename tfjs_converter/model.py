@@ -22,6 +22,23 @@ from .errors import FileFormatError
 FORMAT = 'layers-model'
 
 
+def keras3_paths_to_tfjs(topology, weights: list, keras_version=None) -> list:
+    """Weights named by Keras 3 paths (`layers/dense/vars/0`: tensorflowjs_converter's output
+    for `.keras` files, which TF.js cannot load) renamed to TF.js names, with Keras 3's
+    `hard_sigmoid` rescaled; other weights are returned as they are."""
+    from . import dialects, schema
+    names = schema.keras3_path_names(topology, [w.name for w in weights if w.group is None])
+    if names is None:
+        return weights
+    renamed = [Weight(names.get(w.name, w.name), w.array, w.group, w.layer) for w in weights]
+    if dialects.keras3_semantics(keras_version or '3'):
+        scaled = dialects.rescale_hard_sigmoid(topology, {w.name: w.array for w in renamed},
+                                               dialects.KERAS3_HARD_SIGMOID_TO_TFJS)
+        for w in renamed:
+            w.array = scaled.get(w.name, w.array)
+    return renamed
+
+
 @dataclass
 class Weight:
     name: str
@@ -88,11 +105,16 @@ class ConvertedModel:
         elif isinstance(topo, dict):
             keras_version, backend = topo.get('keras_version'), topo.get('backend')
             topo = {k: v for k, v in topo.items() if k in ('class_name', 'config')}
+        if topo:
+            from .dialects import model_json_topology_to_tfjs
+            topo = model_json_topology_to_tfjs(topo, keras_version)
         weights = []
         specs = artifacts.get('weightSpecs')
         if specs:
             for spec, array in wfmt.decode_weights(artifacts.get('weightData'), specs, source):
                 weights.append(Weight(spec['name'], array, spec.get('group')))
+        if topo:
+            weights = keras3_paths_to_tfjs(topo, weights, keras_version)
         return cls(topo or None, weights, keras_version, backend, training,
                    artifacts.get('generatedBy'), artifacts.get('convertedBy'),
                    artifacts.get('userDefinedMetadata'), artifacts.get('trainingConfig'),

@@ -22,6 +22,7 @@ tests/convert/test_schema.py checks this table against the layers of `tfjs`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from .errors import UnsupportedError
@@ -354,3 +355,33 @@ def canonical_weights(topology: dict, named: dict) -> tuple:
             out[key] = named[name]
             free.discard(key)
     return out, unmatched, [n for n in wanted if n in free]
+
+
+_KERAS3_PATH = re.compile(r'^(layers|_layer_checkpoint_dependencies)/(.+/)?vars/\d+$')
+
+
+def _normal_k3(path: str) -> str:
+    parts = path.split('/')
+    out = ['layers' if p == '_layer_checkpoint_dependencies' else
+           (p[1:] if p.startswith('_') and p != '_' else p) for p in parts]
+    return '/'.join(out)
+
+
+def keras3_path_names(topology: dict, names) -> dict | None:
+    """`{Keras 3 path: TF.js name}` when every weight name is a Keras 3 weights-file path
+    (`layers/dense/vars/0`, what tensorflowjs_converter writes for `.keras` inputs), else None.
+    """
+    names = list(names)
+    if not names or topology is None or not all(_KERAS3_PATH.match(n) for n in names):
+        return None
+    try:
+        table = {_normal_k3(ms.k3): ms.name for ms in model_slots(topology)}
+    except UnknownLayerWeights:
+        return None
+    out = {}
+    for n in names:
+        key = _normal_k3(n)
+        if key not in table:
+            return None
+        out[n] = table[key]
+    return out

@@ -12,6 +12,7 @@ reads (and converts Keras 3 files, which tensorflowjs does not).
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,9 +43,14 @@ def _run(cmd):
 
 def compare(tensorflowjs_converter, fixture, flags, tmp):
     fmt = 'keras_keras' if fixture.endswith('.keras') else 'keras'
+    # tensorflowjs extracts a .keras archive next to it: give it a copy in a scratch folder
+    copy = os.path.join(tmp, os.path.basename(fixture))
+    shutil.copy(fixture, copy)
+    fixture = copy
     theirs, ours = os.path.join(tmp, 'theirs'), os.path.join(tmp, 'ours')
     # flags after the paths: `--quantize_uint8 in out` would take `in` as its patterns
-    err = _run([tensorflowjs_converter, '--input_format', fmt, fixture, theirs, *flags])
+    err = _run([tensorflowjs_converter, '--input_format', fmt, '--output_format',
+                'tfjs_layers_model', fixture, theirs, *flags])
     if err:
         return 'tensorflowjs failed', err
     err = _run([sys.executable, '-m', 'tfjs_converter', 'convert', '-q', '--input_format', fmt,

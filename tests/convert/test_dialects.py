@@ -263,3 +263,18 @@ def test_hard_sigmoid_without_a_linear_map_is_refused(layer):
     topo = {'class_name': 'Sequential', 'config': {'layers': [layer]}}
     with pytest.raises(UnsupportedError, match='relu6'):
         d.rescale_hard_sigmoid(topo, {}, 1.2)
+
+
+def test_translation_is_idempotent_on_the_tfjs_dialect():
+    """Converted model.json files carry the source's keras_version, so their (already
+    translated) topology is translated again when read: that must change nothing."""
+    import glob
+    import os
+    import tfjs_converter as tc
+    from convert_helpers import MODELS
+    files = glob.glob(os.path.join(MODELS, '*', '*.keras')) + \
+        glob.glob(os.path.join(MODELS, '*', '*.h5'))
+    for path in files:
+        topo = tc.load(path).topology
+        assert d.keras3_to_tfjs(topo) == topo, path
+        assert d.model_json_topology_to_tfjs(topo, '3.15.1') == topo

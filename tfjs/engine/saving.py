@@ -167,7 +167,9 @@ def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = Tr
     if isinstance(topology, (bytes, bytearray)):
         raise ValueError('Binary (GraphDef) topologies are graph models; tf.loadGraphModel is not '
                          'supported.')
+    keras_version = topology.get('keras_version') if isinstance(topology, dict) else None
     topology, _ = unwrap_topology(topology)
+    topology = keras_dialect_to_tfjs(topology, keras_version)
     config = convert_pythonic_to_ts(topology)
     has_weights = artifacts.get('weightData') is not None and artifacts.get('weightSpecs') is not None
     model = deserialize_model(config, custom_objects, fast_weight_init=has_weights and strict)
@@ -184,12 +186,38 @@ def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = Tr
                 optimizer_weights.append({'name': spec['name'], 'tensor': weights[spec['name']]})
             else:
                 model_weights[spec['name']] = weights[spec['name']]
+        model_weights = _keras3_paths_renamed(topology, model_weights, keras_version)
         model.loadWeights(model_weights, strict)
         if optimizer_weights and model.optimizer_ is not None:
             model.optimizer_._set_weights(optimizer_weights)
         from ..backend.memory import dispose
         dispose(list(model_weights.values()))
     return model
+
+
+def keras_dialect_to_tfjs(topology, keras_version=None):
+    """A topology written by Keras (converted by tensorflowjs_converter: tf.keras's `module`
+    keys, `axis: [3]`, an InputLayer in a Sequential; or Keras 3's dialect) in the dialect TF.js
+    reads; TF.js-saved topologies (`keras_version` "tfjs-layers ...") are left as they are."""
+    from tfjs_converter.dialects import model_json_topology_to_tfjs
+    from ..io.keras_files import converted_errors
+    with converted_errors():
+        return model_json_topology_to_tfjs(topology, keras_version)
+
+
+def _keras3_paths_renamed(topology, weights: dict, keras_version) -> dict:
+    """Weights named by Keras 3 weights-file paths (`layers/dense/vars/0`, as
+    tensorflowjs_converter writes `.keras` inputs) under their TF.js names."""
+    from tfjs_converter.model import Weight, keras3_paths_to_tfjs
+    from tfjs_converter.schema import keras3_path_names
+    if keras3_path_names(topology, weights) is None:
+        return weights
+    from ..backend.memory import dispose
+    from ..ops.creation import tensor
+    renamed = keras3_paths_to_tfjs(topology, [Weight(n, t._numpy()) for n, t in weights.items()],
+                                   keras_version)
+    dispose(list(weights.values()))
+    return {w.name: tensor(w.array) for w in renamed}
 
 
 def deserialize_model(config: dict, custom_objects=None, fast_weight_init: bool = False):
