@@ -164,8 +164,10 @@ def _keras_weights(model, path: str) -> dict:
             import io
             data = keras_v3._read_member(zf, members[keras_v3.WEIGHTS_H5], path,
                                          keras_v3.HARD_CAP_BYTES)
-        return {w.name: w.array for w in keras_v3.read_weights_h5(io.BytesIO(data), topology,
-                                                                 path)}
+            meta = keras_v3._json_member(zf, members, keras_v3.METADATA, path) or {}
+        version = meta.get('keras_version') if isinstance(meta, dict) else None
+        return {w.name: w.array for w in keras_v3.read_weights_h5(
+            io.BytesIO(data), topology, path, dialects.keras3_semantics(version or '3'))}
     f = open_h5(path, path)
     try:
         if keras_h5.is_keras3_weights_file(f):
