@@ -122,8 +122,10 @@ def test_validation_data_and_evaluate_and_predict_batches():
     assert h.history['val_loss'][-1] == pytest.approx(float(val.arraySync()), rel=1e-5)
     full = model.predict(xs)
     chunked = model.predict(xs, {'batchSize': 3})
-    np.testing.assert_allclose(np.asarray(full), np.asarray(chunked), rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(model.predictOnBatch(xs)), np.asarray(full), rtol=1e-6)
+    # different batch sizes may take different BLAS kernels: last-bit differences are fine
+    np.testing.assert_allclose(np.asarray(full), np.asarray(chunked), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(model.predictOnBatch(xs)), np.asarray(full), rtol=1e-6,
+                               atol=1e-7)
 
 
 def test_train_on_batch_returns_numbers():
