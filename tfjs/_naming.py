@@ -12,25 +12,10 @@ module namespaces, `SnakeCaseAliases` for classes), never from hand-written alia
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Any, Iterable, Mapping
 
-_SNAKE_1 = re.compile(r'(.)([A-Z][a-z0-9]+)')
-_SNAKE_2 = re.compile(r'([a-z])([A-Z])')
-_CAMEL = re.compile(r'_+(.)')
-
-
-def to_snake_case(name: str) -> str:
-    """TF.js's `toSnakeCase`: `kernelInitializer` -> `kernel_initializer`, `TensorFlow.js` -> `tensor_flow.js`."""
-    s = _SNAKE_2.sub(r'\1_\2', _SNAKE_1.sub(r'\1_\2', name)).lower()
-    return 'private' + s if s.startswith('_') else s
-
-
-def to_camel_case(name: str) -> str:
-    """TF.js's `toCamelCase`: `batch_input_shape` -> `batchInputShape`; names without `_` are unchanged."""
-    if len(name) <= 1 or '_' not in name:
-        return name
-    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
+# the TF.js name rules live in the torch-free converter package, which both sides share
+from tfjs_converter.naming import to_camel_case, to_snake_case  # noqa: F401
 
 
 def _is_camel(name: str) -> bool:
