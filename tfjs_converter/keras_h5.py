@@ -167,10 +167,31 @@ def read(path_or_file, where: str | None = None) -> ConvertedModel:
             for w in weights:
                 w.array = named[w.name]
         generated = f'keras v{keras_version}' if keras_version else None
-        return ConvertedModel(topology, weights, keras_version, backend, training, generated,
-                              source=where, notes=notes)
+        model = ConvertedModel(topology, weights, keras_version, backend, training, generated,
+                               source=where, notes=notes)
+        items = read_optimizer_weights(f, budget, where)
+        if training is not None:
+            from .keras_v3 import attach_training_state
+            attach_training_state(model, [], where, items or None)
+        return model
     finally:
         f.close()
+
+
+def read_optimizer_weights(f, budget: Budget, where: str) -> list:
+    """`[(name, array)]` of the `optimizer_weights` group (its `weight_names` order)."""
+    group = child(f, 'optimizer_weights', where)
+    if group is None:
+        return []
+    out = []
+    for name in read_attr_list(group, 'weight_names'):
+        ds = child(group, name, where)
+        if ds is None:
+            raise FileFormatError(f'{where}: optimizer weight "{name}" is listed but missing; the '
+                                  'file is incomplete.')
+        out.append((name, read_dataset(ds, f'optimizer_weights/{name}', budget)))
+    return out
+
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -25,7 +25,7 @@ import zipfile
 
 import numpy as np
 
-from . import dialects, schema
+from . import dialects, npz_store, schema
 from .errors import FileFormatError
 from .h5util import (HARD_CAP_BYTES, MAX_COMPRESSION_RATIO, Budget, as_text, child,
                      file_size_of, h5py_module, open_h5, read_dataset)
@@ -137,18 +137,65 @@ def read(path: str) -> ConvertedModel:
         notes: list = []
         topology = dialects.keras3_to_tfjs(config, notes)
         keras_version = metadata.get('keras_version') if isinstance(metadata, dict) else None
-        weights = []
+        weights, opt_arrays = [], []
+        semantics = dialects.keras3_semantics(keras_version or '3')
         if WEIGHTS_H5 in members:
             data = _read_member(zf, members[WEIGHTS_H5], where, HARD_CAP_BYTES)
             weights = read_weights_h5(io.BytesIO(data), topology, f'{where}/{WEIGHTS_H5}',
-                                      dialects.keras3_semantics(keras_version or '3'))
+                                      semantics)
+            opt_arrays = read_optimizer_vars_h5(io.BytesIO(data), f'{where}/{WEIGHTS_H5}')
         elif WEIGHTS_NPZ in members:
-            raise FileFormatError(f'{where} stores its weights as {WEIGHTS_NPZ}, which this reader '
-                                  'does not support; save the model with an .h5 weights store.')
+            data = _read_member(zf, members[WEIGHTS_NPZ], where, HARD_CAP_BYTES)
+            data = npz_store.as_h5_bytes(npz_store.read_npz(data, f'{where}/{WEIGHTS_NPZ}'))
+            weights = read_weights_h5(io.BytesIO(data), topology, f'{where}/{WEIGHTS_NPZ}',
+                                      semantics)
+            opt_arrays = read_optimizer_vars_h5(io.BytesIO(data), f'{where}/{WEIGHTS_NPZ}')
     training = dialects.training_config_from_compile_config(config.get('compile_config'))
-    return ConvertedModel(topology, weights, keras_version or '3', 'tensorflow', training,
-                          f'keras v{keras_version}' if keras_version else None, source=where,
-                          notes=notes)
+    model = ConvertedModel(topology, weights, keras_version or '3', 'tensorflow', training,
+                           f'keras v{keras_version}' if keras_version else None, source=where,
+                           notes=notes)
+    attach_training_state(model, opt_arrays, where)
+    return model
+
+
+def attach_training_state(model: ConvertedModel, opt_arrays: list, where: str,
+                          h5_items: list | None = None) -> None:
+    """Set `model.train_config_tfjs` and append the optimizer's weights (TF.js order) from a
+    Keras training config and optimizer variables (Keras 3 arrays, or an `.h5` file's named
+    `optimizer_weights`); what TF.js cannot compile becomes a note, and the model loads
+    uncompiled."""
+    from . import keras_training as kt
+    try:
+        tfjs_config = kt.tfjs_training_config(model.training_config)
+        if tfjs_config is None:
+            return
+        trainable = kt.trainable_weights(model.topology, model.weights)
+        if h5_items:
+            opt = kt.optimizer_weights_from_h5(h5_items, tfjs_config, trainable, where)
+        else:
+            opt = kt.optimizer_weights_from_keras3(opt_arrays, tfjs_config, trainable, where)
+    except kt.TrainingStateError as exc:
+        model.notes.append(f'training state not loaded ({exc}); the model loads uncompiled')
+        return
+    model.train_config_tfjs = tfjs_config
+    model.weights = [w for w in model.weights if w.group != 'optimizer'] + opt
+
+
+def read_optimizer_vars_h5(path_or_file, where: str) -> list:
+    """The arrays of `optimizer/vars/<i>` of a Keras 3 weights file, by index."""
+    f = open_h5(path_or_file, where)
+    try:
+        group = child(f, 'optimizer/vars', where)
+        if group is None:
+            return []
+        budget = Budget(file_size_of(path_or_file), where)
+        keys = sorted((k for k in group.keys() if k.isdigit()), key=int)
+        if keys != [str(i) for i in range(len(keys))]:
+            raise FileFormatError(f'{where}: optimizer/vars holds {keys[:8]}, not 0..n-1.')
+        return [read_dataset(child(group, k, where), f'optimizer/vars/{k}', budget)
+                for k in keys]
+    finally:
+        f.close()
 
 
 # --------------------------------------------------------------------------- weights (h5)

@@ -103,7 +103,45 @@ class KerasFile(SnakeCaseAliases):
         if model.topology is None:
             raise IOError(f'{self.path} holds only weights (no model config). Build the model in '
                           'code and call model.loadWeights(path).')
-        return model.to_artifacts()
+        _check_training_state(model, self.path)
+        return model.to_artifacts(include_optimizer=model.train_config_tfjs is not None)
+
+
+def _check_training_state(model, path: str) -> None:
+    """Keep the file's compile settings only if TF.js can compile with them (else warn, as
+    Keras does when a saved optimizer cannot be restored, and load the model uncompiled)."""
+    problem = next((n for n in model.notes if n.startswith('training state not loaded')), None)
+    if model.train_config_tfjs is not None:
+        try:
+            _try_compile_config(model.train_config_tfjs)
+        except Exception as exc:          # noqa: BLE001 - reported, the model still loads
+            problem = f'training state not loaded ({exc}); the model loads uncompiled'
+            model.train_config_tfjs = None
+            model.weights = [w for w in model.weights if w.group != 'optimizer']
+    if problem:
+        warnings.warn(f'{os.path.basename(path)}: {problem}. Call model.compile() before '
+                      'training.')
+
+
+def _try_compile_config(config: dict) -> None:
+    """Raise what `loadTrainingConfig` would raise for `config`, without a model."""
+    from ..serialization import convert_pythonic_to_ts
+    from ..train import deserialize_optimizer
+    from .._naming import to_camel_case
+    from ..losses import get_loss
+    from ..metrics import resolve_metric
+    deserialize_optimizer(convert_pythonic_to_ts(config['optimizer_config'])).dispose()
+    loss = config.get('loss')
+    for name in (loss if isinstance(loss, list) else list(loss.values())
+                 if isinstance(loss, dict) else [loss]):
+        if not isinstance(name, str):
+            raise ValueError(f'the loss {name!r} is not a TF.js loss name')
+        get_loss(to_camel_case(name))
+    ms = config.get('metrics') or []
+    for m in (ms if isinstance(ms, list) else [x for v in ms.values() for x in v]):
+        if isinstance(m, str):
+            resolve_metric(to_camel_case(m), to_camel_case(loss) if isinstance(loss, str)
+                           else None)
 
 
 def kerasFile(path) -> KerasFile:
