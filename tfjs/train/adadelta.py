@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import EPSILON, Optimizer, check_number, f32, sqrt_
+from .optimizer import EPSILON, Optimizer, add_out, check_number, f32, mul_out, sqrt_
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -34,18 +34,19 @@ class AdadeltaOptimizer(Optimizer):
             return
         rho, one_rho, eps = f32(self.rho), f32(1 - self.rho), f32(self.epsilon)
         acc_g, acc_u = slots['accum_grad'], slots['accum_var']
-        upd = torch._foreach_add(acc_u, eps)            # mul(div(sqrt(accU+eps), sqrt(accG+eps)), g)
+        upd, t = self._scratch(params, 2)
+        add_out(acc_u, eps, upd)              # mul(div(sqrt(accU+eps), sqrt(accG+eps)), g)
         sqrt_(upd)
-        t = torch._foreach_add(acc_g, eps)
+        add_out(acc_g, eps, t)
         sqrt_(t)
         torch._foreach_div_(upd, t)
         torch._foreach_mul_(upd, grads)
         torch._foreach_mul_(acc_g, rho)                 # add(mul(accG, rho), mul(g^2, 1-rho))
-        t = torch._foreach_mul(grads, grads)
+        mul_out(grads, grads, t)
         torch._foreach_mul_(t, one_rho)
         torch._foreach_add_(acc_g, t)
         torch._foreach_mul_(acc_u, rho)                 # add(mul(accU, rho), mul(upd^2, 1-rho))
-        t = torch._foreach_mul(upd, upd)
+        mul_out(upd, upd, t)
         torch._foreach_mul_(t, one_rho)
         torch._foreach_add_(acc_u, t)
         torch._foreach_mul_(upd, f32(-self.learningRate))   # add(mul(upd, -lr), w)

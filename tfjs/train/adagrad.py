@@ -10,7 +10,8 @@ from typing import Any, Mapping
 
 import torch
 
-from .optimizer import EPSILON, REQUIRED, Optimizer, check_number, f32, sqrt_
+from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, div_out, f32, mul_out,
+                        sqrt_)
 
 
 class AdagradOptimizer(Optimizer):
@@ -36,13 +37,13 @@ class AdagradOptimizer(Optimizer):
         if not params:
             return
         accs = slots['accumulator']
-        t = torch._foreach_mul(grads, grads)            # add(acc, square(g))
-        torch._foreach_add_(accs, t)
-        denom = torch._foreach_add(accs, f32(EPSILON))  # div(g, sqrt(add(acc, eps)))
+        t, denom = self._scratch(params, 2)
+        torch._foreach_add_(accs, mul_out(grads, grads, t))     # add(acc, square(g))
+        add_out(accs, f32(EPSILON), denom)              # div(g, sqrt(add(acc, eps)))
         sqrt_(denom)
-        q = torch._foreach_div(grads, denom)
-        torch._foreach_mul_(q, f32(-self.learningRate))
-        torch._foreach_add_(params, q)
+        div_out(grads, denom, t)
+        torch._foreach_mul_(t, f32(-self.learningRate))
+        torch._foreach_add_(params, t)
 
     @classmethod
     def _normalize_config(cls, config: Mapping[str, Any]) -> dict:

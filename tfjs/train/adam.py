@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..backend import device
-from .optimizer import EPSILON, Optimizer, check_number, f32, sqrt_
+from .optimizer import EPSILON, Optimizer, check_number, div_out, f32, mul_out, sqrt_
 
 
 def scalar_variable(value: float):
@@ -62,20 +62,20 @@ class AdamOptimizer(Optimizer):
         if params:
             one_acc1, one_acc2 = torch.rsub(acc1, 1.0), torch.rsub(acc2, 1.0)
             ms, vs = slots['m'], slots['v']
+            t, d = self._scratch(params, 2)
             torch._foreach_mul_(ms, b1)                 # add(mul(m, b1), mul(g, 1-b1))
-            t = torch._foreach_mul(grads, f32(1 - self.beta1))
-            torch._foreach_add_(ms, t)
+            torch._foreach_add_(ms, mul_out(grads, f32(1 - self.beta1), t))
             torch._foreach_mul_(vs, b2)                 # add(mul(v, b2), mul(g^2, 1-b2))
-            t = torch._foreach_mul(grads, grads)
+            mul_out(grads, grads, t)
             torch._foreach_mul_(t, f32(1 - self.beta2))
             torch._foreach_add_(vs, t)
-            m_hat = torch._foreach_div(ms, one_acc1)
-            denom = torch._foreach_div(vs, one_acc2)
-            sqrt_(denom)
-            torch._foreach_add_(denom, f32(self.epsilon))
-            torch._foreach_div_(m_hat, denom)           # add(mul(div(mHat, ...), -lr), w)
-            torch._foreach_mul_(m_hat, f32(-self.learningRate))
-            torch._foreach_add_(params, m_hat)
+            div_out(ms, one_acc1, t)                    # mHat
+            div_out(vs, one_acc2, d)                    # add(sqrt(div(v, 1-accBeta2)), eps)
+            sqrt_(d)
+            torch._foreach_add_(d, f32(self.epsilon))
+            torch._foreach_div_(t, d)                   # add(mul(div(mHat, ...), -lr), w)
+            torch._foreach_mul_(t, f32(-self.learningRate))
+            torch._foreach_add_(params, t)
         acc1.mul_(b1)
         acc2.mul_(b2)
 

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from .adam import follow, scalar_variable
-from .optimizer import EPSILON, Optimizer, check_number, f32
+from .optimizer import EPSILON, Optimizer, add_out, check_number, div_out, f32, mul_out
 
 
 def beta_power(beta: float, n: int) -> np.float32:
@@ -64,15 +64,17 @@ class AdamaxOptimizer(Optimizer):
             lr = torch.div(torch.full_like(lr, f32(-self.learningRate)), lr)
             step = torch.div(lr, one_acc1)
             ms, vs = slots['m'], slots['v']
+            (t,) = self._scratch(params, 1)
             torch._foreach_mul_(ms, b1)                 # add(mul(m, b1), mul(g, 1-b1))
-            t = torch._foreach_mul(grads, f32(1 - self.beta1))
-            torch._foreach_add_(ms, t)
+            torch._foreach_add_(ms, mul_out(grads, f32(1 - self.beta1), t))
             torch._foreach_mul_(vs, f32(self.beta2))    # maximum(mul(v, b2), abs(g))
-            torch._foreach_maximum_(vs, torch._foreach_abs(grads))
-            denom = torch._foreach_add(vs, f32(self.epsilon))
-            q = torch._foreach_div(ms, denom)
-            torch._foreach_mul_(q, step)
-            torch._foreach_add_(params, q)
+            for g, o in zip(grads, t):
+                torch.abs(g, out=o)
+            torch._foreach_maximum_(vs, t)
+            add_out(vs, f32(self.epsilon), t)           # add(mul(step, div(m, add(v, eps))), w)
+            div_out(ms, t, t)
+            torch._foreach_mul_(t, step)
+            torch._foreach_add_(params, t)
         it.add_(1.0)
         acc1.mul_(b1)
 

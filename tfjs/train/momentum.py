@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import REQUIRED, check_number, f32
+from .optimizer import REQUIRED, check_number, f32, mul_out
 from .sgd import SGDOptimizer
 
 
@@ -40,23 +40,25 @@ class MomentumOptimizer(SGDOptimizer):
         if self._schedule is not None:
             self._keras_step(params, grads, accs, m, c)
             return
+        (update,) = self._scratch(params, 1)
         torch._foreach_mul_(accs, m)                   # add(mul(m, acc), g)
         torch._foreach_add_(accs, grads)
         if self.useNesterov:
-            update = torch._foreach_mul(accs, m)       # add(g, mul(newAcc, m))
+            mul_out(accs, m, update)                   # add(g, mul(newAcc, m))
             torch._foreach_add_(update, grads)
             torch._foreach_mul_(update, c)
         else:
-            update = torch._foreach_mul(accs, c)
+            mul_out(accs, c, update)
         torch._foreach_add_(params, update)
 
     def _keras_step(self, params, grads, vs, m, c):
         """Keras 3's SGD momentum step (`c` = -learningRate)."""
+        scaled, update = self._scratch(params, 2)
         torch._foreach_mul_(vs, m)                     # v = m*v - lr*g
-        scaled = torch._foreach_mul(grads, c)
+        mul_out(grads, c, scaled)
         torch._foreach_add_(vs, scaled)
         if self.useNesterov:
-            update = torch._foreach_mul(vs, m)         # w += m*v - lr*g
+            mul_out(vs, m, update)                     # w += m*v - lr*g
             torch._foreach_add_(update, scaled)
             torch._foreach_add_(params, update)
         else:

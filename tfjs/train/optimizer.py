@@ -53,20 +53,75 @@ CLIP_OPTIONS = ('clipnorm', 'clipvalue', 'globalClipnorm')
 
 
 def sqrt_(tensors: list) -> None:
-    """In-place float32 square roots, correctly rounded as TF.js's `Math.sqrt` then float32.
+    """In-place square roots, correctly rounded as TF.js's `Math.sqrt` then float32.
 
-    torch's vectorised CPU float32 sqrt is off by one ulp for ~0.6% of inputs, so on CPU the
-    root is taken in float64 and rounded once (exact for sqrt). Elsewhere torch's own sqrt is
-    used (CUDA's float32 sqrt is IEEE correctly rounded without fast-math; MPS has no float64).
+    torch's CPU float32 sqrt (MKL VML) is off by one ulp for ~0.6% of inputs, so on CPU the
+    roots are taken by NumPy in place (its float16/32/64 sqrt is the IEEE, correctly rounded
+    instruction; no copy), and for other dtypes (bfloat16) in float64, rounded once (exact for
+    sqrt). Elsewhere torch's own sqrt is used (CUDA's float32 sqrt is IEEE correctly rounded
+    without fast-math; MPS has no float64).
     """
     if not tensors:
         return
     if tensors[0].device.type != 'cpu':
         torch._foreach_sqrt_(tensors)
         return
-    wide = [t.double() for t in tensors]
-    torch._foreach_sqrt_(wide)
-    torch._foreach_copy_(tensors, wide)
+    with np.errstate(invalid='ignore'):             # sqrt(negative) is NaN, as in JS
+        for t in tensors:
+            if t.dtype in _NUMPY_SQRT and not t.requires_grad:
+                a = t.numpy()
+                np.sqrt(a, out=a)
+            else:
+                with torch.no_grad():
+                    t.copy_(torch.sqrt(t.double()))
+
+
+_NUMPY_SQRT = (torch.float32, torch.float64, torch.float16)
+
+
+def mul_out(xs: list, ys, outs: list) -> list:
+    """`outs[i] = xs[i] * ys[i]` (or `* ys` for a number or 0-d tensor), one rounding, no
+    allocation; returns `outs`."""
+    if isinstance(ys, list):
+        for x, y, o in zip(xs, ys, outs):
+            torch.mul(x, y, out=o)
+    else:
+        for x, o in zip(xs, outs):
+            torch.mul(x, ys, out=o)
+    return outs
+
+
+def div_out(xs: list, ys, outs: list) -> list:
+    """`outs[i] = xs[i] / ys[i]` (or `/ ys`), one rounding, no allocation; returns `outs`."""
+    if isinstance(ys, list):
+        for x, y, o in zip(xs, ys, outs):
+            torch.div(x, y, out=o)
+    else:
+        for x, o in zip(xs, outs):
+            torch.div(x, ys, out=o)
+    return outs
+
+
+def sub_out(xs: list, ys, outs: list) -> list:
+    """`outs[i] = xs[i] - ys[i]` (or `- ys`), one rounding, no allocation; returns `outs`."""
+    if isinstance(ys, list):
+        for x, y, o in zip(xs, ys, outs):
+            torch.sub(x, y, out=o)
+    else:
+        for x, o in zip(xs, outs):
+            torch.sub(x, ys, out=o)
+    return outs
+
+
+def add_out(xs: list, ys, outs: list) -> list:
+    """`outs[i] = xs[i] + ys[i]` (or `+ ys`), one rounding, no allocation; returns `outs`."""
+    if isinstance(ys, list):
+        for x, y, o in zip(xs, ys, outs):
+            torch.add(x, y, out=o)
+    else:
+        for x, o in zip(xs, outs):
+            torch.add(x, ys, out=o)
+    return outs
 
 
 def f32(x: float) -> float:
@@ -95,6 +150,7 @@ class Optimizer(SnakeCaseAliases, Serializable):
         self._slots: dict = {s: [] for s in self._slot_names()}   # suffix -> [(name, Variable)]
         self._vars = weakref.WeakValueDictionary()                 # name -> Variable
         self._disposed = False
+        self._workspace = None         # (key, [[work tensor per variable], ...]), see _scratch
 
     # ------------------------------------------------------------------ training
     def minimize(self, f: Callable[[], Tensor], returnCost: bool = False,
@@ -104,7 +160,8 @@ class Optimizer(SnakeCaseAliases, Serializable):
         out = self.computeGradients(f, varList)
         grads = out['grads']
         if varList is not None:
-            self.applyGradients([{'name': v.name, 'tensor': grads.get(v.name)} for v in varList])
+            self._check_live()
+            self._apply([(v.name, v, grads.get(v.name)) for v in varList])
         else:
             self.applyGradients(grads)
         for g in grads.values():
@@ -124,12 +181,14 @@ class Optimizer(SnakeCaseAliases, Serializable):
             varList = [v for v in ENGINE.variables.values() if v.trainable]
         else:
             varList = list(varList)
+        known = self._vars
         for v in varList:
             if not isinstance(v, Variable):
                 raise ValueError(f'varList must hold tf.Variable objects; got {type(v).__name__}. '
                                  'For layer weights pass weight.read() (or model.trainableWeights '
                                  'values as variables).')
-            self._vars[v.name] = v
+            if known.get(v.name) is not v:
+                known[v.name] = v
         trainable = [v for v in varList if v.trainable]
         if not trainable:
             raise ValueError('variableGrads() expects at least one input variable with '
@@ -145,8 +204,7 @@ class Optimizer(SnakeCaseAliases, Serializable):
     def applyGradients(self, variableGradients: Mapping[str, Any] | Sequence[Mapping[str, Any]]
                        ) -> None:
         """Update variables from `{varName: gradient}` or `[{'name', 'tensor'}, ...]`."""
-        if self._disposed:
-            raise ValueError(f'This {self.getClassName()} optimizer was disposed; create a new one.')
+        self._check_live()
         if isinstance(variableGradients, Mapping):
             items = list(variableGradients.items())
         else:
@@ -155,18 +213,29 @@ class Optimizer(SnakeCaseAliases, Serializable):
             except (TypeError, KeyError):
                 raise ValueError('applyGradients() expects a dict {varName: gradient} or a list of '
                                  '{"name": varName, "tensor": gradient} entries.') from None
+        self._apply([(name, self._resolve(name), grad) for name, grad in items])
+
+    def _check_live(self) -> None:
+        if self._disposed:
+            raise ValueError(f'This {self.getClassName()} optimizer was disposed; '
+                             'create a new one.')
+
+    def _apply(self, items: list) -> None:
+        """One step over `[(name, variable, gradient or None)]`, slots kept by position."""
         params, grads = [], []
         slot_lists = {s: [] for s in self._slots}
-        for i, (name, grad) in enumerate(items):
-            var = self._resolve(name)
-            for suffix, slots in self._slots.items():
+        slot_items = list(self._slots.items())
+        for i, (name, var, grad) in enumerate(items):
+            if var._t is None:
+                var = self._resolve(name)
+            for suffix, slots in slot_items:
                 if len(slots) <= i:
                     slots.extend([None] * (i + 1 - len(slots)))
                 if slots[i] is None:
                     slots[i] = (f'{name}/{suffix}', self._new_slot(suffix, var))
             if grad is None:
                 continue
-            p = var._value()
+            p = var._t
             g = (grad if isinstance(grad, Tensor) else convert_to_tensor(grad, 'gradient'))._value()
             if g.shape != p.shape:
                 raise ValueError(f'The gradient for variable "{name}" has shape {list(g.shape)} '
@@ -175,8 +244,8 @@ class Optimizer(SnakeCaseAliases, Serializable):
                 g = g.to(device=p.device, dtype=p.dtype)
             params.append(p)
             grads.append(g)
-            for suffix, lst in slot_lists.items():
-                lst.append(self._slots[suffix][i][1]._value())
+            for suffix, slots in slot_items:
+                slot_lists[suffix].append(slots[i][1]._value())
         with torch.no_grad():
             if self._schedule is not None:
                 self.learningRate = self._schedule(self.iterations)
@@ -184,6 +253,16 @@ class Optimizer(SnakeCaseAliases, Serializable):
                 grads = self._clip(grads)
             self._step(params, grads, slot_lists)
         self._iterations = self.iterations + 1
+
+    def _scratch(self, like: list, count: int) -> list:
+        """`count` lists of work tensors shaped as `like`, kept between steps (no allocation
+        per step); reallocated only when the shapes, dtypes or devices change."""
+        key = [(t.shape, t.dtype, t.device) for t in like]
+        ws = self._workspace
+        if ws is None or ws[0] != key or len(ws[1]) < count:
+            ws = self._workspace = (key, [[torch.empty_like(t) for t in like]
+                                          for _ in range(count)])
+        return ws[1]
 
     def _clip(self, grads: list) -> list:
         """Keras's gradient clipping (beyond TF.js): per-tensor norm, global norm, value."""
@@ -309,6 +388,7 @@ class Optimizer(SnakeCaseAliases, Serializable):
                 if s is not None:
                     s[1].dispose()
         self._slots = {s: [] for s in self._slot_names()}
+        self._workspace = None
         self._disposed = True
 
     # ------------------------------------------------------------------ config

@@ -18,7 +18,8 @@ from typing import Any, Mapping
 import torch
 
 from ..errors import NotImplementedError, ValueError
-from .optimizer import EPSILON, REQUIRED, Optimizer, check_number, f32, sqrt_
+from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, f32, mul_out, sqrt_,
+                        sub_out)
 
 
 class RMSPropOptimizer(Optimizer):
@@ -50,25 +51,24 @@ class RMSPropOptimizer(Optimizer):
             return
         d, one_d, lr = f32(self.decay), f32(1 - self.decay), f32(self.learningRate)
         ms, moms = slots['rms'], slots['momentum']
+        t, denom = self._scratch(params, 2)
         torch._foreach_mul_(ms, d)                      # add(mul(ms, decay), mul(g^2, 1-decay))
-        g2 = torch._foreach_mul(grads, grads)
-        torch._foreach_mul_(g2, one_d)
-        torch._foreach_add_(ms, g2)
+        mul_out(grads, grads, t)
+        torch._foreach_mul_(t, one_d)
+        torch._foreach_add_(ms, t)
         if self.centered:
             mg = slots['mg']
             torch._foreach_mul_(mg, d)                  # add(mul(mg, decay), mul(g, 1-decay))
-            gd = torch._foreach_mul(grads, one_d)
-            torch._foreach_add_(mg, gd)
-            sq = torch._foreach_mul(mg, mg)             # sqrt((ms - mg^2) + eps)
-            denom = torch._foreach_sub(ms, sq)
+            torch._foreach_add_(mg, mul_out(grads, one_d, t))
+            mul_out(mg, mg, t)                          # sqrt((ms - mg^2) + eps)
+            sub_out(ms, t, denom)
             torch._foreach_add_(denom, f32(self.epsilon))
         else:
-            denom = torch._foreach_add(ms, f32(self.epsilon))   # sqrt(ms + eps)
+            add_out(ms, f32(self.epsilon), denom)       # sqrt(ms + eps)
         sqrt_(denom)
-        inc = torch._foreach_mul(grads, lr)            # div(mul(g, lr), sqrt(...))
-        torch._foreach_div_(inc, denom)
-        torch._foreach_mul_(moms, f32(self.momentum))  # add(mul(mom, momentum), inc)
-        torch._foreach_add_(moms, inc)
+        mul_out(grads, lr, t)                 # add(mul(mom, momentum), div(mul(g, lr), sqrt))
+        torch._foreach_mul_(moms, f32(self.momentum))
+        torch._foreach_addcdiv_(moms, t, denom)         # value 1: mom + (t/denom), two roundings
         torch._foreach_sub_(params, moms)
 
     @classmethod

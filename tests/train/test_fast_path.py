@@ -1,0 +1,130 @@
+"""The optimizers' fast path (reused work buffers, in-place NumPy square roots, `addcdiv`
+fusion) pinned bit for bit (`torch.equal`) to a straightforward per-variable emulation of
+TF.js's order of operations (`Emulator` in test_optimizers.py: every op in float64, stored as
+float32), over many steps on tensors large enough for torch's vectorised and multi-threaded
+kernels, with edge values: exact zeros, tiny and subnormal, huge (overflowing squares) and
+mixed gradients."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import tfjs as tf
+from tfjs.train.optimizer import sqrt_
+from test_optimizers import FACTORIES, Emulator
+
+SHAPES = [(190, 180), (40, 50), (37,), (5, 7, 3), ()]   # 34200 > torch's 32768 grain: 2 threads
+
+
+def _gradient(rng, shape, step):
+    scale = 10.0 ** rng.uniform(-4, 1)
+    g = (rng.normal(size=shape) * scale).astype(np.float32)
+    flat = g.reshape(-1)
+    if flat.size > 8:
+        k = flat.size // 8
+        kind = step % 6
+        if kind == 1:
+            flat[:k] = 0                                        # exact zeros
+        elif kind == 2 and flat.size < 10_000:    # (slow, microcoded arithmetic: small tensors)
+            flat[:k] = rng.choice([1e-30, -1e-38, 1e-40, -1e-45], k)   # tiny, subnormal
+        elif kind == 3:
+            flat[:k] = rng.choice([1e20, -3e25, 1e30], k)       # squares overflow to inf
+        elif kind == 4:
+            flat[::2] = 0
+    return g
+
+
+@pytest.mark.parametrize('name', list(FACTORIES))
+def test_fast_path_matches_tfjs_op_order_bit_for_bit(name):
+    rng = np.random.default_rng(11)
+    values = [rng.normal(size=s).astype(np.float32) for s in SHAPES]
+    variables = [tf.variable(tf.tensor(v)) for v in values]
+    opt, emu = FACTORIES[name](), Emulator(name, values)
+    for step in range(25):
+        grads = [_gradient(rng, s, step) for s in SHAPES]
+        if step % 9 == 4:
+            grads[3] = None                   # no gradient this step: skipped, buffers resized
+        opt.applyGradients([{'name': v.name, 'tensor': None if g is None else tf.tensor(g)}
+                            for v, g in zip(variables, grads)])
+        with np.errstate(all='ignore'):
+            emu.step(grads)
+    for v, expected in zip(variables, emu.w):
+        got = v._value()
+        assert torch.equal(got, torch.from_numpy(np.asarray(expected))) or \
+            np.array_equal(got.numpy(), expected, equal_nan=True), name
+
+
+def test_minimize_with_var_list_matches_apply_gradients():
+    rng = np.random.default_rng(3)
+    x = tf.tensor(rng.normal(size=(64, 20)).astype(np.float32))
+    y = tf.tensor(rng.normal(size=(64, 1)).astype(np.float32))
+    start = [rng.normal(size=(20, 1)).astype(np.float32), np.zeros((1,), np.float32)]
+    a = [tf.variable(tf.tensor(v)) for v in start]
+    b = [tf.variable(tf.tensor(v)) for v in start]
+    opt_a, opt_b = tf.train.adam(0.01), tf.train.adam(0.01)
+    for _ in range(10):
+        opt_a.minimize(lambda: tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, a[0]), a[1])),
+                       False, a)
+        out = opt_b.computeGradients(
+            lambda: tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, b[0]), b[1])), b)
+        opt_b.applyGradients(out['grads'])
+    for va, vb in zip(a, b):
+        assert torch.equal(va._value(), vb._value())
+    assert [w['name'] for w in opt_a.getWeights()][1:] == [f'{a[0].name}/m', f'{a[1].name}/m',
+                                                          f'{a[0].name}/v', f'{a[1].name}/v']
+
+
+def test_work_buffers_follow_shape_changes_and_dispose():
+    opt = tf.train.sgd(0.5)
+    v1 = tf.variable(tf.tensor([1.0, 2.0]))
+    opt.applyGradients({v1.name: tf.tensor([1.0, 1.0])})
+    v2 = tf.variable(tf.tensor([[1.0], [2.0], [3.0]]))
+    opt.applyGradients({v2.name: tf.tensor([[2.0], [2.0], [2.0]])})
+    assert v1.arraySync() == [0.5, 1.5] and v2.arraySync() == [[0.0], [1.0], [2.0]]
+    opt.dispose()
+    assert opt._workspace is None
+
+
+# ------------------------------------------------------------------------------ sqrt_
+
+def _reference_sqrt(t: torch.Tensor) -> torch.Tensor:
+    return torch.sqrt(t.double()).to(t.dtype)       # float64 root, rounded once
+
+
+def test_sqrt_is_correctly_rounded_float32():
+    gen = torch.Generator().manual_seed(0)
+    bits = torch.randint(0, 0x7f800001, (2_000_000,), generator=gen, dtype=torch.int32)
+    x = bits.view(torch.float32)
+    specials = torch.tensor([0.0, -0.0, math.inf, -1.0, math.nan, 1e-45, 1.1754942e-38,
+                             3.4028235e38, 2.0, 0.25])
+    for t in (x, x[1::3], specials, x[:15]):         # contiguous, strided, special, short tail
+        expected = _reference_sqrt(t)
+        got = t.clone()
+        sqrt_([got, got[:0]])
+        assert torch.equal(got.nan_to_num(7.0), expected.nan_to_num(7.0))
+        assert torch.isnan(got).eq(torch.isnan(expected)).all()
+
+
+@pytest.mark.parametrize('dtype', [torch.float16, torch.float64, torch.bfloat16])
+def test_sqrt_other_float_dtypes(dtype):
+    if dtype == torch.float16:
+        x = torch.arange(0, 0x7c01, dtype=torch.int16).view(torch.float16)   # every one
+    else:
+        x = torch.rand(100_000, dtype=torch.float64).mul_(1e6).to(dtype)
+    expected = _reference_sqrt(x) if dtype != torch.float64 else \
+        torch.tensor([math.sqrt(v) for v in x.tolist()], dtype=torch.float64)
+    got = x.clone()
+    sqrt_([got])
+    assert torch.equal(got, expected)
+
+
+def test_sqrt_of_a_tensor_that_requires_grad_falls_back():
+    x = torch.rand(1000, requires_grad=True)
+    with torch.no_grad():
+        got = x.clone()
+    got.requires_grad_(True)
+    sqrt_([got])
+    assert torch.equal(got.detach(), _reference_sqrt(x.detach()))
