@@ -8,6 +8,7 @@ from .._naming import did_you_mean
 from ..errors import RuntimeError, ValueError
 from ..tensor import Tensor, convert_to_tensor
 from .common import get_uid
+from .execution_plan import ExecutionPlan, wrap_outputs
 from .input_layer import InputLayer
 from .topology import Layer, Node, SymbolicTensor, singleton_or_list, to_list
 
@@ -267,42 +268,27 @@ class Container(Layer):
 
     def run_graph(self, inputs: list, masks=None, training=None):
         """Evaluate every node in depth order; returns (outputs, output masks)."""
+        raws, dtypes, tensors, out_masks = self.run_graph_raw(inputs, masks, training)
+        return wrap_outputs(raws, dtypes, tensors), out_masks
+
+    def run_graph_raw(self, inputs: list, masks=None, training=None):
+        """`run_graph` on the cached execution plan, without wrapping the outputs: returns
+        (output torch values, their dtypes, the output Tensors layers made (or None), masks)."""
         if len(inputs) != len(self.inputs):
             raise ValueError(f'Model {self.name} expects {len(self.inputs)} input(s), but got '
                              f'{len(inputs)}.')
-        masks = to_list(masks) if masks is not None else [None] * len(inputs)
-        values = {}
-        for x, y, m in zip(self.inputs, inputs, masks):
-            values[x.id] = (y, m)
-        for node in self._plan:
-            layer = node.outboundLayer
-            ins = [values[x.id] for x in node.inputTensors]
-            kwargs = dict(node.callArgs)
-            if training is not None:
-                kwargs['training'] = training
-            if len(ins) == 1:
-                x, m = ins[0]
-                if m is not None and 'mask' not in node.callArgs:
-                    kwargs['mask'] = m
-                outs = to_list(layer.call(x, kwargs))
-                out_masks = to_list(layer.computeMask(x, m)) if layer.supportsMasking or m is not None \
-                    else [None] * len(outs)
-            else:
-                xs = [t for t, _ in ins]
-                ms = [m for _, m in ins]
-                if any(m is not None for m in ms) and 'mask' not in node.callArgs:
-                    kwargs['mask'] = ms
-                outs = to_list(layer.call(xs, kwargs))
-                out_masks = to_list(layer.computeMask(xs, ms)) if any(m is not None for m in ms) \
-                    or layer.supportsMasking else [None] * len(outs)
-            if layer._callHook is not None:
-                layer._callHook(ins, kwargs)
-            if layer.activityRegularizer is not None:
-                layer._record_activity_loss(outs)
-            for x, y, m in zip(node.outputTensors, outs, out_masks or [None] * len(outs)):
-                values[x.id] = (y, m)
-        results = [values[x.id] for x in self.outputs]
-        return [r[0] for r in results], [r[1] for r in results]
+        if masks is not None:
+            masks = to_list(masks)[:len(inputs)]
+            masks += [None] * (len(inputs) - len(masks))
+        return self._execution_plan().run(inputs, [getattr(x, '_t', None) for x in inputs],
+                                          [getattr(x, 'dtype', None) for x in inputs], masks,
+                                          training)
+
+    def _execution_plan(self) -> ExecutionPlan:
+        plan = self.__dict__.get('_exec_plan')
+        if plan is None or not plan.matches(self.inputs, self.outputs, self._plan):
+            plan = self._exec_plan = ExecutionPlan(self.inputs, self.outputs, self._plan)
+        return plan
 
     def execute(self, inputs, outputs):
         """Evaluate internal SymbolicTensors by name (`'dense_Dense1/dense_Dense1'`), or all

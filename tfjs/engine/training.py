@@ -21,6 +21,7 @@ from ..metrics_stateful import Metric
 from ..tensor import Tensor, convert_to_tensor
 from ..serialization.registry import register_builtin
 from .container import Container
+from .execution_plan import wrap_outputs
 from .topology import singleton_or_list, to_list
 from .training_utils import (check_array_lengths, class_weights_to_sample_weights, make_batches,
                              slice_rows, standardize_input_data)
@@ -28,6 +29,7 @@ from .training_utils import (check_array_lengths, class_weights_to_sample_weight
 FIT_KEYS = ('batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData',
             'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch', 'stepsPerEpoch',
             'validationSteps', 'yieldEvery')
+PREDICT_KEYS = frozenset(('batchSize', 'verbose', 'steps'))
 COMPILE_KEYS = ('optimizer', 'loss', 'metrics', 'lossWeights')
 YIELD_AUTO_MS = 125
 
@@ -455,28 +457,63 @@ class LayersModel(Container):
         >>> model.predict(tf.tensor2d([[5]], [1, 1])).arraySync()
         [[5.0]]
         """
-        args = normalize_args(args, kwargs, ('batchSize', 'verbose', 'steps'), 'model.predict')
+        if kwargs or (args is not None and not _plain_args(args, PREDICT_KEYS)):
+            args = normalize_args(args, kwargs, PREDICT_KEYS, 'model.predict')
+        elif args is None:
+            args = {}
         if args.get('verbose'):
             raise NotImplementedError('verbose mode in predict() is not implemented yet.')
-        xs = self._check_predict_inputs(x)
-        batch_size = args.get('batchSize') or 32
-        n = int(xs[0].shape[0])
-        with torch.no_grad():
+        xs = self._fast_predict_inputs(x)
+        if xs is None:
+            xs = self._check_predict_inputs(x)
+        return singleton_or_list(self._predict_tensors(xs, args.get('batchSize') or 32))
+
+    def _fast_predict_inputs(self, x) -> list | None:
+        """[x] when x is one Tensor whose shape the model's single input accepts as it is (the
+        common case, checked without `standardize_input_data`); None otherwise (then the general
+        checks run and give their errors)."""
+        if not isinstance(x, Tensor) or len(self.inputs) != 1:
+            return None
+        t = x._t
+        want = self.feedInputShapes[0]
+        if t is None or x.dtype == 'string' or t.ndim != len(want) or t.ndim < 2:
+            return None
+        shape = t.shape
+        for j in range(1, len(want)):
+            if want[j] is not None and want[j] != shape[j]:
+                return None
+        return [x]
+
+    def _predict_tensors(self, xs: list, batch_size: int) -> list:
+        """Inference outputs as Tensors, in chunks of `batch_size` rows (no autograd graph)."""
+        plan = self._execution_plan()
+        if len(xs) != len(self.inputs):
+            raise ValueError(f'Model {self.name} expects {len(self.inputs)} input(s), but got '
+                             f'{len(xs)}.')
+        raws = [t._value() for t in xs]
+        dtypes = [t.dtype for t in xs]
+        n = int(raws[0].shape[0])
+        enabled = torch.is_grad_enabled()
+        _set_grad_enabled(False)
+        try:
             if n <= batch_size:
-                outs = self._forward(xs, False)
+                out_raws, out_dtypes, out_tensors, _ = plan.run(xs, raws, dtypes, None, False)
+                outs = wrap_outputs(out_raws, out_dtypes, out_tensors)
             else:
-                chunks = [self._forward([_wrap(t._value()[s:e]) for t in xs], False)
+                chunks = [plan.run(None, [r[s:e] for r in raws], dtypes, None, False)
                           for s, e in make_batches(n, batch_size)]
-                outs = [Tensor._make(torch.cat([c[i]._value() for c in chunks]), chunks[0][i].dtype)
-                        for i in range(len(chunks[0]))]
-        outs = [o.clone() if any(o is t for t in xs) else o for o in outs]
-        return singleton_or_list(outs)
+                outs = [Tensor._make(torch.cat([c[0][i] for c in chunks]), chunks[0][1][i])
+                        for i in range(len(chunks[0][0]))]
+        finally:
+            _set_grad_enabled(enabled)
+        return [o.clone() if any(o is t for t in xs) else o for o in outs]
 
     def predictOnBatch(self, x):
         """Outputs for one batch (the whole of x)."""
-        xs = self._check_predict_inputs(x)
-        with torch.no_grad():
-            return singleton_or_list(self._forward(xs, False))
+        xs = self._fast_predict_inputs(x)
+        if xs is None:
+            xs = self._check_predict_inputs(x)
+        return singleton_or_list(self._predict_tensors(xs, int(xs[0].shape[0]) or 1))
 
     def trainOnBatch(self, x, y):
         """One gradient step on (x, y); returns the loss (and metrics) as numbers."""
@@ -546,6 +583,15 @@ class LayersModel(Container):
             self.optimizer_.dispose()
             result['numDisposedVariables'] += before - _num_tensors()
         return result
+
+
+_set_grad_enabled = torch._C._set_grad_enabled     # no_grad's own switch, without its object
+
+
+def _plain_args(args, allowed: frozenset) -> bool:
+    """True when `args` is a dict of exact camelCase keys that `normalize_args` would return
+    unchanged (so the call can skip it)."""
+    return type(args) is dict and args.keys() <= allowed
 
 
 def _num_tensors() -> int:
