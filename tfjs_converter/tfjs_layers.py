@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
+
+import numpy as np
 
 from . import __version__
 from . import weights as wfmt
@@ -53,52 +56,119 @@ def safe_join(folder: str, relative, where: str) -> str:
     return full
 
 
-def model_json_path(path: str) -> str:
+def model_json_path(path) -> str:
+    """The `model.json` a path names: the file itself, or `model.json` inside a folder (a
+    `file://` prefix and `~` are accepted; a save cut off mid-swap is repaired first)."""
     from .atomic import recover_directory
+    path = os.fspath(path)
     path = os.path.abspath(os.path.expanduser(path[7:] if path.startswith('file://') else path))
     recover_directory(os.path.dirname(path) if path.endswith('.json') else path)
     if os.path.isdir(path):
         candidate = os.path.join(path, MODEL_JSON)
         if not os.path.isfile(candidate):
-            raise FileFormatError(f'There is no model.json in the folder {path}.')
+            others = sorted(n for n in os.listdir(path) if n.endswith('.json'))
+            hint = f' It holds: {", ".join(others)}; pass the path of one of those.' \
+                if others else ''
+            raise FileFormatError(f'There is no model.json at {path} (a directory).{hint}')
         return candidate
     if not os.path.exists(path):
         raise FileFormatError(f'There is no model.json at {path}: the path does not exist.')
     return path
 
 
-def read_model_json(path: str) -> dict:
-    size = os.path.getsize(path)
-    if size > MAX_MODEL_JSON_BYTES:
-        raise FileFormatError(f'{path} is {size} bytes: too large for a model.json.')
-    with open(path, 'rb') as f:
-        raw = f.read()
+def read_json(path: str, what: str = 'model.json'):
+    """A parsed JSON file; FileFormatError naming the position when it is not JSON.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as f:
+    ...     _ = f.write('{"a": }')
+    >>> read_json(f.name)
+    Traceback (most recent call last):
+    tfjs_converter.errors.FileFormatError: model.json at ... is not valid JSON: Expecting value at line 1 column 7 (char 6).
+    """
     try:
-        obj = json.loads(raw.decode('utf-8-sig'))
+        size = os.path.getsize(path)
+        if size > MAX_MODEL_JSON_BYTES:
+            raise FileFormatError(f'{what} at {path} is {size} bytes: too large for a {what}.')
+        with open(path, 'rb') as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise FileFormatError(f'There is no {what} at {path}.') from None
+    except IsADirectoryError:
+        raise FileFormatError(f'{what} path {path} is a directory, not a file.') from None
+    try:
+        return json.loads(raw.decode('utf-8-sig'))
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f'{path} is not UTF-8 text (byte {exc.start}); is it a JSON '
-                              'file?') from None
+        raise FileFormatError(f'{what} at {path} is not UTF-8 text (byte {exc.start}); is it a '
+                              'JSON file?') from None
     except json.JSONDecodeError as exc:
-        raise FileFormatError(f'{path} is not valid JSON: {exc.msg} at line {exc.lineno} column '
-                              f'{exc.colno}.') from None
+        raise FileFormatError(f'{what} at {path} is not valid JSON: {exc.msg} at line '
+                              f'{exc.lineno} column {exc.colno} (char {exc.pos}).') from None
+
+
+def read_model_json(path: str) -> dict:
+    """A parsed `model.json`, checked to be an object with a topology or a manifest."""
+    obj = read_json(path)
     if not isinstance(obj, dict):
-        raise FileFormatError(f'Malformed model.json at {path}: expected a JSON object.')
+        raise FileFormatError(f'Malformed model.json at {path}: expected a JSON object, got '
+                              f'{type(obj).__name__}.')
     if obj.get('modelTopology') is None and obj.get('weightsManifest') is None:
         raise FileFormatError(f'The JSON at {path} contains neither model topology nor manifest '
                               'for weights; is it a TF.js model.json?')
     return obj
 
 
-def check_manifest(manifest, where: str) -> None:
+def check_manifest(manifest, where: str = 'model.json') -> None:
+    """FileFormatError unless `manifest` is a list of `{paths: [str], weights: [...]}`."""
     if not isinstance(manifest, list):
         raise FileFormatError(f'Malformed {where}: "weightsManifest" must be a list of groups '
-                              '{"paths": [...], "weights": [...]}.')
+                              f'{{"paths": [...], "weights": [...]}}, not {type(manifest).__name__}.')
     for i, group in enumerate(manifest):
-        if not isinstance(group, dict) or not isinstance(group.get('paths'), list) \
+        if not isinstance(group, Mapping) or not isinstance(group.get('paths'), list) \
                 or not isinstance(group.get('weights'), list) \
                 or not all(isinstance(p, str) for p in group['paths']):
             raise FileFormatError(f'Malformed {where}: weightsManifest[{i}] must be an object '
-                                  'with "paths" (a list of file names) and "weights".')
+                                  'with "paths" (a list of file names) and "weights" (a list of '
+                                  'entries).')
+
+
+def read_weight_files(manifest, folder: str, where: str = 'model.json', check=None,
+                      progress=None) -> tuple:
+    """`(specs, data, files)`: the entries of every group and the bytes of every shard, in
+    manifest order, read into one preallocated buffer (`data`, a writable `memoryview` that
+    nothing else references: a loader may keep its memory as the weights').
+
+    Paths must stay inside `folder` (see `safe_join`). `check(specs, total_bytes, files)` runs
+    once the sizes are known, before anything is read.
+    """
+    check_manifest(manifest, where)
+    files = [safe_join(folder, p, where) for g in manifest for p in g['paths']]
+    specs = [spec for g in manifest for spec in g['weights']]
+    sizes = []
+    for p in files:
+        try:
+            sizes.append(os.stat(p).st_size)
+        except FileNotFoundError:
+            raise FileFormatError(f'Weight file {p} does not exist: loading failed. It is listed '
+                                  f'in the weightsManifest of {where}; copy every weights file '
+                                  'next to model.json.') from None
+        if os.path.isdir(p):
+            raise FileFormatError(f'Weight file {p} listed in {where} is a directory.')
+    total = sum(sizes)
+    if check is not None:
+        check(specs, total, files)
+    buffer = memoryview(np.empty(total, np.uint8)).cast('B')    # np.empty: no zero-filling
+    offset = 0
+    for p in files:
+        with open(p, 'rb') as f:
+            while offset < total:
+                n = f.readinto(buffer[offset:])
+                if not n:
+                    break
+                offset += n
+        if progress:
+            progress.update(offset, total, 'reading weights')
+    return specs, buffer[:offset], files
 
 
 def read(path: str, progress=None) -> ConvertedModel:
@@ -109,25 +179,9 @@ def read(path: str, progress=None) -> ConvertedModel:
     specs, data = [], b''
     manifest = model_json.get('weightsManifest')
     if manifest is not None:
-        check_manifest(manifest, json_path)
-        files = [safe_join(folder, p, json_path) for g in manifest for p in g['paths']]
-        for g in manifest:
-            specs.extend(g['weights'])
-        sizes = []
-        for p in files:
-            if not os.path.isfile(p):
-                raise FileFormatError(f'Weight file {p} listed in {json_path} does not exist; copy '
-                                      'every weights file next to model.json.')
-            sizes.append(os.path.getsize(p))
-        _check_declared(specs, sum(sizes), files)
-        buffers = []
-        for i, p in enumerate(files):
-            with open(p, 'rb') as f:
-                buffers.append(f.read())
-            if progress:
-                progress.update(sum(sizes[:i + 1]), sum(sizes), 'reading weights')
-        data = b''.join(buffers)
-        wfmt.plan_weights(memoryview(data), specs, files)
+        specs, data, files = read_weight_files(manifest, folder, json_path, _check_declared,
+                                               progress)
+        wfmt.plan_weights(data, specs, files)
     art = {k: model_json.get(k) for k in ('modelTopology', 'format', 'generatedBy', 'convertedBy',
                                           'userDefinedMetadata', 'trainingConfig')}
     art['weightSpecs'], art['weightData'] = specs, data

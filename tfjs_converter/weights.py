@@ -276,8 +276,12 @@ def decode_string_values(raw: memoryview, size: int) -> np.ndarray:
     return out
 
 
-def decode_weight_values(spec: Mapping, raw: memoryview) -> tuple[np.ndarray, str]:
-    """The flat NumPy values and TF.js dtype of one weight from exactly its bytes."""
+def decode_weight_values(spec: Mapping, raw: memoryview,
+                         copy: bool = True) -> tuple[np.ndarray, str]:
+    """The flat NumPy values and TF.js dtype of one weight from exactly its bytes. With
+    `copy=False`, float32 / int32 / complex64 values are a view of `raw` (read-only when `raw`
+    is) on a little-endian machine; dequantized, bool and string values are always new arrays
+    (`values.flags.owndata` tells which)."""
     size = spec_size(spec)
     q = spec_quantization(spec)
     if q is not None:
@@ -291,7 +295,7 @@ def decode_weight_values(spec: Mapping, raw: memoryview) -> tuple[np.ndarray, st
     values = np.frombuffer(raw, _LE[dtype], count=size)
     if dtype == 'bool':
         return values != 0, 'bool'
-    return values.astype(_NATIVE[dtype]), dtype
+    return values.astype(_NATIVE[dtype], copy=copy), dtype
 
 
 def decode_weights(weight_data, specs: Sequence[Mapping], source=None) -> list:

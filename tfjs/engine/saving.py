@@ -3,6 +3,7 @@ model from artifacts (TF.js's `loadLayersModelFromIOHandler`). File formats live
 from __future__ import annotations
 
 import json
+import os
 import warnings
 
 from ..errors import ValueError
@@ -130,10 +131,11 @@ def model_artifacts(model, config: dict) -> dict:
 
 
 def save_model_job(model, handler_or_url, config: dict):
-    """Job: artifacts to a URL or an IOHandler (whose `save` may be a coroutine)."""
+    """Job: artifacts to a URL, a path (`str` or `pathlib.Path`) or an IOHandler (whose `save`
+    may be a coroutine)."""
     from .._async import maybe_await
     from ..io.router import get_save_handler
-    handler = get_save_handler(handler_or_url) if isinstance(handler_or_url, str) else handler_or_url
+    handler = get_save_handler(handler_or_url) if _is_url(handler_or_url) else handler_or_url
     if not hasattr(handler, 'save'):
         raise ValueError('LayersModel.save() cannot proceed because the IOHandler provided does not '
                          'have the `save` attribute defined.')
@@ -141,24 +143,33 @@ def save_model_job(model, handler_or_url, config: dict):
     return result
 
 
+def _is_url(x) -> bool:
+    return isinstance(x, (str, os.PathLike))
+
+
 def load_model_job(path_or_handler, options: dict):
-    """Job: a model from a URL or an IOHandler (whose `load` may be a coroutine)."""
+    """Job: a model from a URL, a path or an IOHandler (whose `load` may be a coroutine)."""
     from .._async import maybe_await
     from ..io.router import get_load_handler
-    handler = get_load_handler(path_or_handler, options) if isinstance(path_or_handler, str) \
+    handler = get_load_handler(path_or_handler, options) if _is_url(path_or_handler) \
         else path_or_handler
     if not hasattr(handler, 'load'):
         raise ValueError('LayersModel loading requires an IOHandler with a `load` method (or a '
                          'path/URL string).')
     artifacts = yield from maybe_await(handler.load())
     strict = True if options.get('strict') is None else bool(options['strict'])
-    return model_from_artifacts(artifacts, options.get('customObjects'), strict)
+    # A handler of ours that reads files into a fresh buffer lets the weights keep its memory.
+    owned = getattr(type(handler), '_fresh_weight_data', False) is True
+    return model_from_artifacts(artifacts, options.get('customObjects'), strict, owned)
 
 
-def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = True):
-    """Build, load weights into and (with a trainingConfig) compile a model."""
+def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = True,
+                         owned_buffer: bool = False):
+    """Build, load weights into and (with a trainingConfig) compile a model.
+
+    `owned_buffer`: `artifacts['weightData']` is a writable buffer nobody else holds, so the
+    weights may use its memory instead of copies (see `tfjs.engine.weight_loading`)."""
     from ..io.artifacts import unwrap_topology
-    from ..io.weights import decode_weights
     from ..serialization import convert_pythonic_to_ts
     topology = artifacts.get('modelTopology')
     if topology is None:
@@ -178,21 +189,46 @@ def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = Tr
     if artifacts.get('userDefinedMetadata') is not None:
         model.setUserDefinedMetadata(artifacts['userDefinedMetadata'])
     if has_weights:
-        weights = decode_weights(artifacts['weightData'], artifacts['weightSpecs'])
-        model_weights = {}
-        optimizer_weights = []
-        for spec in artifacts['weightSpecs']:
-            if spec.get('group') == 'optimizer':
-                optimizer_weights.append({'name': spec['name'], 'tensor': weights[spec['name']]})
-            else:
-                model_weights[spec['name']] = weights[spec['name']]
-        model_weights = _keras3_paths_renamed(topology, model_weights, keras_version)
-        model.loadWeights(model_weights, strict)
+        _load_artifact_weights(model, artifacts, topology, keras_version, strict, owned_buffer)
+    return model
+
+
+def _load_artifact_weights(model, artifacts: dict, topology, keras_version, strict: bool,
+                           owned_buffer: bool) -> None:
+    """Decode the artifacts' weights into `model` (and its optimizer): one copy of the bytes at
+    most, none when the buffer is owned (TF.js's `loadWeights(weights, strict)` semantics)."""
+    from ..backend.memory import dispose
+    from ..io.weights import as_buffer, decode_weight_arrays, match_weights
+    from .container import Container
+    from .weight_loading import assign_loaded, borrowed_tensor, tensor_from_array
+    data = artifacts['weightData']
+    owned_buffer = owned_buffer and not as_buffer(data).readonly
+    model_weights, optimizer_weights, adoptable = {}, [], set()
+    for spec, values, dtype in decode_weight_arrays(data, artifacts['weightSpecs']):
+        fresh = owned_buffer or values.flags.owndata
+        if spec.get('group') == 'optimizer':
+            tensor = tensor_from_array(values, dtype, spec['shape'], fresh)
+            optimizer_weights.append({'name': spec['name'], 'tensor': tensor})
+            continue
+        if fresh:
+            tensor = tensor_from_array(values, dtype, spec['shape'], True)
+            adoptable.add(id(tensor))
+        else:
+            tensor = borrowed_tensor(values, dtype, spec['shape'])
+        model_weights[spec['name']] = tensor
+    renamed = _keras3_paths_renamed(topology, model_weights, keras_version)
+    if renamed is not model_weights:
+        model_weights, adoptable = renamed, {id(t) for t in renamed.values()}
+    try:
+        if type(model).loadWeights is Container.loadWeights:
+            assign_loaded(match_weights(model.weights, model_weights, strict, model.name),
+                          adoptable)
+        else:                                   # a subclass's own loadWeights: it copies
+            model.loadWeights({n: t.clone() for n, t in model_weights.items()}, strict)
         if optimizer_weights and model.optimizer_ is not None:
             model.optimizer_._set_weights(optimizer_weights)
-        from ..backend.memory import dispose
+    finally:
         dispose(list(model_weights.values()))
-    return model
 
 
 def keras_dialect_to_tfjs(topology, keras_version=None):
@@ -207,15 +243,17 @@ def keras_dialect_to_tfjs(topology, keras_version=None):
 
 def _keras3_paths_renamed(topology, weights: dict, keras_version) -> dict:
     """Weights named by Keras 3 weights-file paths (`layers/dense/vars/0`, as
-    tensorflowjs_converter writes `.keras` inputs) under their TF.js names."""
+    tensorflowjs_converter writes `.keras` inputs) under their TF.js names (new tensors with
+    memory of their own); `weights` itself when the names are TF.js's."""
     from tfjs_converter.model import Weight, keras3_paths_to_tfjs
     from tfjs_converter.schema import keras3_path_names
     if keras3_path_names(topology, weights) is None:
         return weights
+    import numpy as np
     from ..backend.memory import dispose
     from ..ops.creation import tensor
-    renamed = keras3_paths_to_tfjs(topology, [Weight(n, t._numpy()) for n, t in weights.items()],
-                                   keras_version)
+    renamed = keras3_paths_to_tfjs(
+        topology, [Weight(n, np.array(t._numpy())) for n, t in weights.items()], keras_version)
     dispose(list(weights.values()))
     return {w.name: tensor(w.array) for w in renamed}
 

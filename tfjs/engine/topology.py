@@ -240,12 +240,18 @@ class Layer(SnakeCaseAliases):
         if any(w.originalName == scoped for w in self._trainableWeights + self._nonTrainableWeights):
             raise ValueError(f'Duplicate weight name {name} for layer {self.name}.')
         dtype = dtype or self.dtype or 'float32'
-        if self.fastWeightInitDuringBuild:
-            initializer = get_initializer('zeros') if getInitializerFunc is None else getInitializerFunc()
-        init = get_initializer(initializer) if initializer is not None else get_initializer('glorotUniform')
-        value = init.apply([int(d) for d in shape], dtype)
-        weight = LayerVariable(value, dtype, name, True if trainable is None else trainable, constraint)
-        value.dispose()
+        if self.fastWeightInitDuringBuild and getInitializerFunc is None and dtype != 'string':
+            # being loaded: every weight is set next (or loading fails), so none is initialized
+            from .weight_loading import unallocated_weight
+            weight = unallocated_weight(name, shape, dtype, True if trainable is None else trainable,
+                                        constraint)
+        else:
+            if self.fastWeightInitDuringBuild:
+                initializer = get_initializer('zeros') if getInitializerFunc is None else getInitializerFunc()
+            init = get_initializer(initializer) if initializer is not None else get_initializer('glorotUniform')
+            value = init.apply([int(d) for d in shape], dtype)
+            weight = LayerVariable(value, dtype, name, True if trainable is None else trainable, constraint)
+            value.dispose()
         if regularizer is not None:
             self.addLoss(lambda: regularizer.apply(weight.read()))
         if trainable is None:

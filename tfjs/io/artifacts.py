@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, Callable, Mapping, Sequence
 
+from tfjs_converter import tfjs_layers as _layers_files
+
 from ..errors import IOError, ValueError
 from ._json import stringify, utf8_length
-from .weights import as_buffer
+from .weights import _tfjs_errors, as_buffer
 
 _OPTIONAL_KEYS = ('trainingConfig', 'signature', 'userDefinedMetadata', 'modelInitializer',
                   'initializerSignature')
@@ -65,17 +67,9 @@ def get_weight_specs(weights_manifest: Sequence[Mapping]) -> list:
     return [spec for group in weights_manifest for spec in group['weights']]
 
 
-def check_manifest(weights_manifest, where: str = 'model.json') -> None:
-    """Raise an IOError unless `weights_manifest` is a list of `{paths: [str], weights: [...]}`."""
-    if not isinstance(weights_manifest, list):
-        raise IOError(f'Malformed {where}: "weightsManifest" must be a list of groups '
-                      f'{{"paths": [...], "weights": [...]}}, not {type(weights_manifest).__name__}.')
-    for i, group in enumerate(weights_manifest):
-        if not isinstance(group, Mapping) or not isinstance(group.get('paths'), list) \
-                or not isinstance(group.get('weights'), list) \
-                or not all(isinstance(p, str) for p in group['paths']):
-            raise IOError(f'Malformed {where}: weightsManifest[{i}] must be an object with '
-                          f'"paths" (a list of file names) and "weights" (a list of entries).')
+check_manifest = _tfjs_errors(_layers_files.check_manifest)
+check_manifest.__doc__ = """Raise an IOError unless `weights_manifest` is a list of
+`{paths: [str], weights: [...]}` (the converter's check, shared)."""
 
 
 def model_json_to_artifacts(model_json: Mapping, weight_data: Any = None,

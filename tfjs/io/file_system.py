@@ -12,15 +12,15 @@ its manifest, which must stay inside the model's folder.
 ...        'weightData': b'\\x00\\x00\\x80?'}
 >>> fileSystem(os.path.join(d, 'm')).save(art)['modelArtifactsInfo']['weightDataBytes']
 4
->>> fileSystem(os.path.join(d, 'm', 'model.json')).load()['weightData']
+>>> bytes(fileSystem(os.path.join(d, 'm', 'model.json')).load()['weightData'])
 b'\\x00\\x00\\x80?'
 """
 from __future__ import annotations
 
-import json
 import os
-import re
-from typing import Mapping, Sequence
+from typing import Mapping, Sequence, Union
+
+from tfjs_converter import tfjs_layers as _layers_files
 
 from .._naming import SnakeCaseAliases
 from ..errors import IOError, NotImplementedError, ValueError
@@ -28,89 +28,41 @@ from ._atomic import recover, replace_directory
 from ._json import stringify
 from .artifacts import (artifacts_to_model_json, check_manifest, get_model_artifacts_info,
                         model_json_to_artifacts)
-from .weights import as_buffer, plan_weights
+from .weights import _tfjs_errors, as_buffer, plan_weights
 
 URL_SCHEME = 'file://'
 MODEL_JSON_FILENAME = 'model.json'
 WEIGHTS_BINARY_FILENAME = 'weights.bin'
-_DRIVE = re.compile(r'^[A-Za-z]:')
+PathLike = Union[str, os.PathLike]
 
 
-def strip_scheme(path: str) -> str:
+def strip_scheme(path) -> str:
+    """`path` (a string or `os.PathLike`) as a string, without a leading `file://`."""
+    path = os.fspath(path)
     return path[len(URL_SCHEME):] if path.startswith(URL_SCHEME) else path
 
 
-def _resolve(path: str) -> str:
+def _resolve(path) -> str:
     if not isinstance(path, (str, os.PathLike)):
-        raise ValueError(f'A file path must be a string, not {type(path).__name__}.')
-    return os.path.abspath(os.path.expanduser(strip_scheme(os.fspath(path))))
+        raise ValueError(f'A file path must be a string or a pathlib.Path, not '
+                         f'{type(path).__name__}.')
+    return os.path.abspath(os.path.expanduser(strip_scheme(path)))
 
 
-def safe_join(folder: str, relative: str, where: str) -> str:
-    """`folder/relative`, refusing paths that are absolute, URLs, or climb out with `..`.
-
-    >>> safe_join('/m', 'group1-shard1of2.bin', 'model.json')
-    '/m/group1-shard1of2.bin'
-    """
-    if not isinstance(relative, str) or not relative:
-        raise IOError(f'Malformed {where}: a weights path must be a non-empty string, not '
-                      f'{relative!r}.')
-    if '://' in relative or relative.startswith(('/', '\\')) or _DRIVE.match(relative) \
-            or os.path.isabs(relative):
-        raise IOError(f"Refusing weights path '{relative}' in {where}: weights paths must be "
-                      "relative to the model's folder.")
-    parts = re.split(r'[\\/]+', relative)
-    if '..' in parts:
-        raise IOError(f"Refusing weights path '{relative}' in {where}: it leaves the model's "
-                      "folder ('..').")
-    full = os.path.normpath(os.path.join(folder, *[p for p in parts if p not in ('', '.')]))
-    base = os.path.normpath(folder)
-    if os.path.commonpath([full, base]) != base:
-        raise IOError(f"Refusing weights path '{relative}' in {where}: it leaves the model's "
-                      'folder.')
-    return full
+# The rules for what a manifest may name, and the readers, are the converter's (torch-free,
+# shared with `tfjs convert`); here they raise tfjs's IOError.
+safe_join = _tfjs_errors(_layers_files.safe_join)
+read_json_file = _tfjs_errors(_layers_files.read_json)
+read_weight_files = _tfjs_errors(_layers_files.read_weight_files)
+_json_path_of = _tfjs_errors(_layers_files.model_json_path)
 
 
-def read_json_file(path: str, what: str = 'model.json'):
-    """Parse a JSON file; IOError with the position when it is malformed."""
-    try:
-        with open(path, 'rb') as f:
-            raw = f.read()
-    except FileNotFoundError:
-        raise IOError(f'There is no {what} at {path}.') from None
-    except IsADirectoryError:
-        raise IOError(f'{what} path {path} is a directory, not a file.') from None
-    try:
-        return json.loads(raw.decode('utf-8-sig'))
-    except UnicodeDecodeError as exc:
-        raise IOError(f'{what} at {path} is not UTF-8 text (byte {exc.start}); is it a JSON '
-                      'file?') from None
-    except json.JSONDecodeError as exc:
-        raise IOError(f'{what} at {path} is not valid JSON: {exc.msg} at line {exc.lineno} '
-                      f'column {exc.colno} (char {exc.pos}).') from None
+def _model_json_path(path: str) -> str:
+    recover(os.path.dirname(path) if path.endswith('.json') else path)   # this module's swaps
+    return _json_path_of(path)
 
 
-def read_weight_files(weights_manifest: Sequence[Mapping], folder: str,
-                      where: str = 'model.json') -> tuple:
-    """`(specs, data, files)`: every shard of every group, in manifest order, joined."""
-    check_manifest(weights_manifest, where)
-    specs, buffers, files = [], [], []
-    paths = [safe_join(folder, p, where) for g in weights_manifest for p in g['paths']]
-    for path in paths:
-        try:
-            with open(path, 'rb') as f:
-                buffers.append(f.read())
-        except FileNotFoundError:
-            raise IOError(f'Weight file {path} does not exist: loading failed. It is listed in '
-                          f'the weightsManifest of {where}; copy every weights file next to '
-                          'model.json.') from None
-        except IsADirectoryError:
-            raise IOError(f'Weight file {path} listed in {where} is a directory.') from None
-        files.append(path)
-    for group in weights_manifest:
-        specs.extend(group['weights'])
-    data = buffers[0] if len(buffers) == 1 else b''.join(buffers)
-    return specs, data, files
+_read_model_json = _tfjs_errors(_layers_files.read_model_json)
 
 
 class NodeFileSystem(SnakeCaseAliases):
@@ -119,6 +71,9 @@ class NodeFileSystem(SnakeCaseAliases):
     URL_SCHEME = URL_SCHEME
     MODEL_JSON_FILENAME = MODEL_JSON_FILENAME
     WEIGHTS_BINARY_FILENAME = WEIGHTS_BINARY_FILENAME
+    # load() reads the shards into a new buffer that only the returned artifacts hold, so a
+    # model loaded from them may keep that memory as its weights (tfjs.engine.weight_loading)
+    _fresh_weight_data = True
 
     def __init__(self, path: str | Sequence[str]):
         if isinstance(path, (list, tuple)):
@@ -157,38 +112,14 @@ class NodeFileSystem(SnakeCaseAliases):
             return self._load_binary_model()
         return self._load_json_model()
 
-    def _model_json_path(self) -> str:
-        path = self.path
-        if os.path.basename(path) == MODEL_JSON_FILENAME or path.endswith('.json'):
-            recover(os.path.dirname(path))
-        else:
-            recover(path)
-        if os.path.isdir(path):
-            candidate = os.path.join(path, MODEL_JSON_FILENAME)
-            if not os.path.isfile(candidate):
-                others = sorted(n for n in os.listdir(path) if n.endswith('.json'))
-                hint = f' It holds: {", ".join(others)}; pass the path of one of those.' \
-                    if others else ''
-                raise IOError(f'There is no model.json at {path} (a directory).{hint}')
-            return candidate
-        if not os.path.exists(path):
-            raise IOError(f'There is no model.json at {path}: the path does not exist.')
-        return path
-
     def _load_json_model(self) -> dict:
-        json_path = self._model_json_path()
-        model_json = read_json_file(json_path)
-        if not isinstance(model_json, dict):
-            raise IOError(f'Malformed model.json at {json_path}: expected a JSON object, got '
-                          f'{type(model_json).__name__}.')
-        if model_json.get('modelTopology') is None and model_json.get('weightsManifest') is None:
-            raise IOError(f'The JSON at {json_path} contains neither model topology nor manifest '
-                          'for weights; is it a TF.js model.json?')
+        json_path = _model_json_path(self.path)
+        model_json = _read_model_json(json_path)
         data = specs = None
         if model_json.get('weightsManifest') is not None:
             specs, data, files = read_weight_files(model_json['weightsManifest'],
                                                    os.path.dirname(json_path), json_path)
-            plan_weights(memoryview(data), specs, files)
+            plan_weights(data, specs, files)
         return model_json_to_artifacts(model_json, data, specs)
 
     def _load_binary_model(self) -> dict:
@@ -203,7 +134,7 @@ class NodeFileSystem(SnakeCaseAliases):
         manifest = read_json_file(manifest_path, 'weights manifest')
         specs, data, files = read_weight_files(manifest, os.path.dirname(manifest_path),
                                                manifest_path)
-        plan_weights(memoryview(data), specs, files)
+        plan_weights(data, specs, files)
         return {'modelTopology': topology, 'weightSpecs': specs, 'weightData': data}
 
 

@@ -119,23 +119,20 @@ def _decode_quantized(spec, q, raw: memoryview, size: int) -> tuple[np.ndarray, 
 
 
 def decode_weight(spec: Mapping, raw: memoryview) -> Tensor:
-    """One weight as a Tensor from exactly its bytes."""
-    from ..ops.creation import tensor
-    values, dtype = decode_weight_values(spec, raw)
-    return tensor(values, list(spec['shape']), dtype)
+    """One weight as a Tensor (memory of its own) from exactly its bytes."""
+    from ..engine.weight_loading import tensor_from_array
+    values, dtype = decode_weight_values(spec, raw, False)
+    return tensor_from_array(values, dtype, spec['shape'], values.flags.owndata)
 
 
-def decode_weights(weight_data: WeightData, specs: Sequence[Mapping], source=None) -> dict:
-    """TF.js's `io.decodeWeights`: `{name: Tensor}` from a weights buffer and its specs.
+def decode_weight_arrays(weight_data: WeightData, specs: Sequence[Mapping],
+                         source=None) -> list:
+    """`[(spec, flat values, dtype)]`, every entry validated before any is decoded; float32 and
+    int32 values are views of `weight_data` (see `decode_weight_values`), the rest new arrays.
 
-    Handles quantized entries and strings. Raises `tfjs.errors.IOError` (naming `source`, a
-    file name or list of names, when given) if the data is shorter than the specs need; nothing
-    is created in that case.
-
-    >>> spec = {'name': 'q', 'shape': [3], 'dtype': 'float32',
-    ...         'quantization': {'dtype': 'uint8', 'scale': 0.5, 'min': -1}}
-    >>> decode_weights(bytes([0, 2, 3]), [spec])['q'].arraySync()
-    [-1.0, 0.0, 0.5]
+    >>> [(s['name'], v.tolist(), d) for s, v, d in decode_weight_arrays(bytes(4), [
+    ...     {'name': 'a', 'shape': [], 'dtype': 'int32'}])]
+    [('a', [0], 'int32')]
     """
     data = as_buffer(weight_data)
     plan = plan_weights(data, specs, source)
@@ -143,7 +140,28 @@ def decode_weights(weight_data: WeightData, specs: Sequence[Mapping], source=Non
         q = _fmt.spec_quantization(spec)
         if q is not None:
             _decode_quantized(spec, q, memoryview(b''), 0)
-    return {spec['name']: decode_weight(spec, data[start:end]) for spec, start, end in plan}
+    out = []
+    for spec, start, end in plan:
+        values, dtype = decode_weight_values(spec, data[start:end], False)
+        out.append((spec, values, dtype))
+    return out
+
+
+def decode_weights(weight_data: WeightData, specs: Sequence[Mapping], source=None) -> dict:
+    """TF.js's `io.decodeWeights`: `{name: Tensor}` from a weights buffer and its specs.
+
+    Handles quantized entries and strings. Raises `tfjs.errors.IOError` (naming `source`, a
+    file name or list of names, when given) if the data is shorter than the specs need; nothing
+    is created in that case. Each tensor has memory of its own (`weight_data` is copied once).
+
+    >>> spec = {'name': 'q', 'shape': [3], 'dtype': 'float32',
+    ...         'quantization': {'dtype': 'uint8', 'scale': 0.5, 'min': -1}}
+    >>> decode_weights(bytes([0, 2, 3]), [spec])['q'].arraySync()
+    [-1.0, 0.0, 0.5]
+    """
+    from ..engine.weight_loading import tensor_from_array
+    return {spec['name']: tensor_from_array(values, dtype, spec['shape'], values.flags.owndata)
+            for spec, values, dtype in decode_weight_arrays(weight_data, specs, source)}
 
 
 def weights_byte_length(specs: Sequence[Mapping], weight_data: WeightData | None = None) -> int:
