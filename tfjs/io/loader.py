@@ -62,7 +62,8 @@ def weightsLoaderFactory(fetchWeightsFunction: Callable[[list], list]) -> Callab
     return load
 
 
-def _join(prefix: str, path: str) -> str:
+def _join(prefix, path: str) -> str:
+    prefix = os.fspath(prefix)          # a pathlib.Path folder too
     if prefix.startswith(('http://', 'https://')):
         return prefix + ('' if prefix.endswith('/') else '/') + path
     return safe_join(os.path.abspath(strip_scheme(prefix) or '.'), path, 'the weights manifest')

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import builtins
 import inspect
+import os
 import re
 from typing import Callable
 
@@ -58,7 +59,23 @@ def url_scheme(url) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def as_url(url):
+    """`url` with `os.PathLike`s (`pathlib.Path`) turned into strings, so that every router
+    (built-in or registered) sees the `str` TF.js would pass; lists are converted element-wise.
+
+    >>> import pathlib
+    >>> as_url(pathlib.PurePosixPath('/m/model.json')), as_url('http://x')
+    ('/m/model.json', 'http://x')
+    """
+    if isinstance(url, os.PathLike):
+        return os.fspath(url)
+    if isinstance(url, (list, tuple)) and any(isinstance(u, os.PathLike) for u in url):
+        return [os.fspath(u) if isinstance(u, os.PathLike) else u for u in url]
+    return url
+
+
 def _get_handlers(url, routers: list, options, kind: str) -> list:
+    url = as_url(url)
     handlers = [h for h in (_call(r, url, options) for r in list(routers)) if h is not None]
     scheme = url_scheme(url)
     if not handlers and scheme in _LATER:
