@@ -3,8 +3,8 @@ directory, flushed to disk (fsync), then renamed into place, so a crash at any p
 the previous version or the new one, never a mix.
 
 (The `tfjs` runtime's `file://` handler has its own, richer directory swap in
-`tfjs/io/_atomic.py`; this module serves the converter and the Keras file handlers, which
-must not import `tfjs`.)
+`tfjs/io/_atomic.py`, built on this module's helpers; this module serves the converter and the
+Keras file handlers, which must not import `tfjs`.)
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import hashlib
 import os
 import shutil
 import socket
-import sys
 import tempfile
 from typing import Callable, Mapping
 
@@ -128,12 +127,11 @@ _RENAME_EXCHANGE = 2
 _LIBC: list = []
 
 
-def _exchange(a: str, b: str) -> bool:
-    """Swap two paths in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`); False where
-    the system cannot."""
+def renameat2_libc():
+    """The C library with `renameat2` (Linux), or None where there is none."""
     if not _LIBC:
         lib = None
-        if sys.platform.startswith('linux'):
+        if os.name == 'posix':
             try:
                 lib = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
                 lib.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
@@ -141,21 +139,30 @@ def _exchange(a: str, b: str) -> bool:
             except (OSError, AttributeError):
                 lib = None
         _LIBC.append(lib)
-    lib = _LIBC[0]
+    return _LIBC[0]
+
+
+def exchange_paths(a: str, b: str) -> bool:
+    """Swap two paths in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`); False where
+    the system cannot."""
+    lib = renameat2_libc()
     if lib is None:
         return False
     if lib.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
+        return True                                                  # -100: AT_FDCWD
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
         return False
     raise OSError(err, os.strerror(err), b)
 
 
+_exchange = exchange_paths        # the name replace_directory calls (tests replace it)
+
+
 # Temporary folders are named as tfjs's own `file://` handler names them
 # (`.<name>.tfjs-new.<pid>.<host>.<random>`, `.<name>.tfjs-old....`), so either can repair or
 # clean up after the other.
-_HOST = hashlib.sha1(socket.gethostname().encode('utf-8', 'replace')).hexdigest()[:8]
+HOST_TAG = hashlib.sha1(socket.gethostname().encode('utf-8', 'replace')).hexdigest()[:8]
 
 
 def _prefix(target: str, kind: str) -> str:
@@ -167,7 +174,7 @@ def _dead_owner(name: str, target: str, kind: str) -> bool:
     if not name.startswith(prefix):
         return False
     parts = name[len(prefix):].split('.')
-    if len(parts) != 3 or not parts[0].isdigit() or parts[1] != _HOST:
+    if len(parts) != 3 or not parts[0].isdigit() or parts[1] != HOST_TAG:
         return False
     pid = int(parts[0])
     return pid != os.getpid() and not _pid_alive(pid)
@@ -206,7 +213,7 @@ def replace_directory(target: str, files: Mapping[str, object]) -> None:
     if os.path.exists(target) and not os.path.isdir(target):
         raise FileExistsError(f'Path {target} exists as a file. The output path must be '
                               'nonexistent or a directory.')
-    tag = f'{os.getpid()}.{_HOST}.'
+    tag = f'{os.getpid()}.{HOST_TAG}.'
     for name in os.listdir(parent):                  # what killed saves left behind
         for kind in ('new', 'old'):
             if _dead_owner(name, target, kind) and os.path.isdir(target):

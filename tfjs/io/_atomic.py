@@ -9,22 +9,21 @@ Temporary directories left by a crashed process are removed by later saves.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
-import hashlib
 import os
 import shutil
-import socket
 import tempfile
 from typing import Mapping, Union
+
+from tfjs_converter.atomic import HOST_TAG, default_mode, exchange_paths, renameat2_libc
+from tfjs_converter.atomic import fsync_dir as _fsync_dir
 
 from ..errors import IOError
 
 CHUNK_BYTES = 1 << 20
 _NEW, _OLD = 'tfjs-new', 'tfjs-old'
-_HOST = hashlib.sha1(socket.gethostname().encode('utf-8', 'replace')).hexdigest()[:8]
-_RENAME_EXCHANGE = 2
+_HOST = HOST_TAG
+_libc = renameat2_libc
 
 Content = Union[bytes, bytearray, memoryview]
 
@@ -97,21 +96,6 @@ def cleanup_stale(target: str) -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def _fsync_dir(path: str) -> None:
-    if os.name != 'posix':
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_file(path: str, content: Content, chunk_bytes: int = CHUNK_BYTES) -> None:
     """Write `content` to a new file in chunks, then flush it to disk."""
     view = memoryview(content).cast('B')
@@ -124,33 +108,7 @@ def write_file(path: str, content: Content, chunk_bytes: int = CHUNK_BYTES) -> N
 
 def _exchange(a: str, b: str) -> bool:
     """Atomically swap two paths (Linux `renameat2`); False when this system cannot."""
-    libc = _libc()
-    if libc is None:
-        return False
-    res = libc.renameat2(-100, os.fsencode(a), -100, os.fsencode(b), _RENAME_EXCHANGE)  # AT_FDCWD
-    if res == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
-        return False
-    raise OSError(err, os.strerror(err), b)
-
-
-_LIBC: list = []
-
-
-def _libc():
-    if not _LIBC:
-        lib = None
-        if os.name == 'posix':
-            try:
-                lib = ctypes.CDLL(ctypes.util.find_library('c') or None, use_errno=True)
-                lib.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
-                                          ctypes.c_char_p, ctypes.c_uint]
-            except (OSError, AttributeError):
-                lib = None
-        _LIBC.append(lib)
-    return _LIBC[0]
+    return exchange_paths(a, b)
 
 
 def _carry_over(old_dir: str, new_dir: str, replaced) -> list:
@@ -198,12 +156,7 @@ def _replace_in_place(target: str, files: Mapping[str, Content]) -> None:
 
 def _dir_mode(target: str) -> int:
     """The replaced folder's mode, or what a new folder gets (0777 less the umask)."""
-    try:
-        return os.stat(target).st_mode & 0o7777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o777 & ~mask
+    return default_mode(target, directory=True)
 
 
 def _swappable(target: str) -> bool:
