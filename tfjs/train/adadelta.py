@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import EPSILON, Optimizer, add_out, check_number, f32, mul_out, sqrt_
+from .optimizer import EPSILON, Optimizer, add_out, check_number, f32, mul_out, operand, sqrt_
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -32,7 +32,8 @@ class AdadeltaOptimizer(Optimizer):
     def _step(self, params, grads, slots):
         if not params:
             return
-        rho, one_rho, eps = f32(self.rho), f32(1 - self.rho), f32(self.epsilon)
+        rho, one_rho = operand(f32(self.rho), params), operand(f32(1 - self.rho), params)
+        eps = operand(f32(self.epsilon), params)
         acc_g, acc_u = slots['accum_grad'], slots['accum_var']
         upd, t = self._scratch(params, 2)
         add_out(acc_u, eps, upd)              # mul(div(sqrt(accU+eps), sqrt(accG+eps)), g)
@@ -49,5 +50,5 @@ class AdadeltaOptimizer(Optimizer):
         mul_out(upd, upd, t)
         torch._foreach_mul_(t, one_rho)
         torch._foreach_add_(acc_u, t)
-        torch._foreach_mul_(upd, f32(-self.learningRate))   # add(mul(upd, -lr), w)
+        torch._foreach_mul_(upd, operand(f32(-self.learningRate), params))   # add(mul(upd, -lr), w)
         torch._foreach_add_(params, upd)

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 import torch
 
 from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, div_out, f32, mul_out,
-                        sqrt_)
+                        operand, sqrt_)
 
 
 class AdagradOptimizer(Optimizer):
@@ -38,11 +38,11 @@ class AdagradOptimizer(Optimizer):
             return
         accs = slots['accumulator']
         t, denom = self._scratch(params, 2)
-        torch._foreach_add_(accs, mul_out(grads, grads, t))     # add(acc, square(g))
-        add_out(accs, f32(EPSILON), denom)              # div(g, sqrt(add(acc, eps)))
+        torch._foreach_add_(accs, mul_out(grads, grads, t))         # add(acc, square(g))
+        add_out(accs, operand(f32(EPSILON), params), denom)         # div(g, sqrt(add(acc, eps)))
         sqrt_(denom)
         div_out(grads, denom, t)
-        torch._foreach_mul_(t, f32(-self.learningRate))
+        torch._foreach_mul_(t, operand(f32(-self.learningRate), params))
         torch._foreach_add_(params, t)
 
     @classmethod

@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from ..backend import device
-from .optimizer import EPSILON, Optimizer, check_number, div_out, f32, mul_out, sqrt_
+from .optimizer import (EPSILON, Optimizer, check_number, div_out, f32, mul_out, operand,
+                        sqrt_)
 
 
 def scalar_variable(value: float):
@@ -63,18 +64,18 @@ class AdamOptimizer(Optimizer):
             one_acc1, one_acc2 = torch.rsub(acc1, 1.0), torch.rsub(acc2, 1.0)
             ms, vs = slots['m'], slots['v']
             t, d = self._scratch(params, 2)
-            torch._foreach_mul_(ms, b1)                 # add(mul(m, b1), mul(g, 1-b1))
-            torch._foreach_add_(ms, mul_out(grads, f32(1 - self.beta1), t))
-            torch._foreach_mul_(vs, b2)                 # add(mul(v, b2), mul(g^2, 1-b2))
+            torch._foreach_mul_(ms, operand(b1, params))    # add(mul(m, b1), mul(g, 1-b1))
+            torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), t))
+            torch._foreach_mul_(vs, operand(b2, params))    # add(mul(v, b2), mul(g^2, 1-b2))
             mul_out(grads, grads, t)
-            torch._foreach_mul_(t, f32(1 - self.beta2))
+            torch._foreach_mul_(t, operand(f32(1 - self.beta2), params))
             torch._foreach_add_(vs, t)
-            div_out(ms, one_acc1, t)                    # mHat
-            div_out(vs, one_acc2, d)                    # add(sqrt(div(v, 1-accBeta2)), eps)
+            div_out(ms, one_acc1, t)                        # mHat
+            div_out(vs, one_acc2, d)                        # add(sqrt(div(v, 1-accBeta2)), eps)
             sqrt_(d)
-            torch._foreach_add_(d, f32(self.epsilon))
-            torch._foreach_div_(t, d)                   # add(mul(div(mHat, ...), -lr), w)
-            torch._foreach_mul_(t, f32(-self.learningRate))
+            torch._foreach_add_(d, operand(f32(self.epsilon), params))
+            torch._foreach_div_(t, d)                       # add(mul(div(mHat, ...), -lr), w)
+            torch._foreach_mul_(t, operand(f32(-self.learningRate), params))
             torch._foreach_add_(params, t)
         acc1.mul_(b1)
         acc2.mul_(b2)

@@ -17,7 +17,8 @@ import numpy as np
 import torch
 
 from .adam import follow, scalar_variable
-from .optimizer import EPSILON, Optimizer, add_out, check_number, div_out, f32, mul_out
+from .optimizer import (EPSILON, Optimizer, add_out, check_number, div_out, f32, mul_out,
+                        operand)
 
 
 def beta_power(beta: float, n: int) -> np.float32:
@@ -65,13 +66,13 @@ class AdamaxOptimizer(Optimizer):
             step = torch.div(lr, one_acc1)
             ms, vs = slots['m'], slots['v']
             (t,) = self._scratch(params, 1)
-            torch._foreach_mul_(ms, b1)                 # add(mul(m, b1), mul(g, 1-b1))
-            torch._foreach_add_(ms, mul_out(grads, f32(1 - self.beta1), t))
-            torch._foreach_mul_(vs, f32(self.beta2))    # maximum(mul(v, b2), abs(g))
+            torch._foreach_mul_(ms, operand(b1, params))    # add(mul(m, b1), mul(g, 1-b1))
+            torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), t))
+            torch._foreach_mul_(vs, operand(f32(self.beta2), params))   # maximum(mul(v, b2), |g|)
             for g, o in zip(grads, t):
                 torch.abs(g, out=o)
             torch._foreach_maximum_(vs, t)
-            add_out(vs, f32(self.epsilon), t)           # add(mul(step, div(m, add(v, eps))), w)
+            add_out(vs, operand(f32(self.epsilon), params), t)  # add(mul(step, div(m, v+eps)), w)
             div_out(ms, t, t)
             torch._foreach_mul_(t, step)
             torch._foreach_add_(params, t)

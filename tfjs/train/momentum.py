@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import REQUIRED, check_number, f32, mul_out
+from .optimizer import REQUIRED, check_number, f32, mul_out, operand
 from .sgd import SGDOptimizer
 
 
@@ -36,7 +36,8 @@ class MomentumOptimizer(SGDOptimizer):
     def _step(self, params, grads, slots):
         if not params:
             return
-        accs, m, c = slots['momentum'], f32(self.momentum), self._c
+        accs = slots['momentum']
+        m, c = operand(f32(self.momentum), params), operand(self._c, params)
         if self._schedule is not None:
             self._keras_step(params, grads, accs, m, c)
             return

@@ -21,6 +21,7 @@ first, then every slot variable, slot kind by slot kind.
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import weakref
@@ -124,9 +125,29 @@ def add_out(xs: list, ys, outs: list) -> list:
     return outs
 
 
+@functools.lru_cache(maxsize=1024)
 def f32(x: float) -> float:
     """`x` rounded to float32, as TF.js does when a JS number meets a float32 tensor."""
     return float(np.float32(x))
+
+
+_OPERANDS: dict = {}
+
+
+def operand(x: float, like: list):
+    """The float32 number `x` as the scalar operand of ops on the tensors `like`: a cached 0-d
+    tensor when they are float32 on the CPU (torch turns a Python number into a fresh tensor
+    for every op on every tensor, ~3x the cost of the op on a small tensor), else `x` itself.
+    Either way the op multiplies (adds, ...) by the same float32 value."""
+    t = like[0]
+    if t.dtype is not torch.float32 or not t.is_cpu:
+        return x
+    s = _OPERANDS.get(x)
+    if s is None:
+        if len(_OPERANDS) >= 1024:          # learning-rate schedules make many values
+            _OPERANDS.clear()
+        s = _OPERANDS[x] = torch.tensor(x, dtype=torch.float32)
+    return s
 
 
 class Optimizer(SnakeCaseAliases, Serializable):

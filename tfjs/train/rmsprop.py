@@ -18,8 +18,8 @@ from typing import Any, Mapping
 import torch
 
 from ..errors import NotImplementedError, ValueError
-from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, f32, mul_out, sqrt_,
-                        sub_out)
+from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, f32, mul_out, operand,
+                        sqrt_, sub_out)
 
 
 class RMSPropOptimizer(Optimizer):
@@ -49,7 +49,8 @@ class RMSPropOptimizer(Optimizer):
     def _step(self, params, grads, slots):
         if not params:
             return
-        d, one_d, lr = f32(self.decay), f32(1 - self.decay), f32(self.learningRate)
+        d, one_d = operand(f32(self.decay), params), operand(f32(1 - self.decay), params)
+        lr = operand(f32(self.learningRate), params)
         ms, moms = slots['rms'], slots['momentum']
         t, denom = self._scratch(params, 2)
         torch._foreach_mul_(ms, d)                      # add(mul(ms, decay), mul(g^2, 1-decay))
@@ -62,12 +63,12 @@ class RMSPropOptimizer(Optimizer):
             torch._foreach_add_(mg, mul_out(grads, one_d, t))
             mul_out(mg, mg, t)                          # sqrt((ms - mg^2) + eps)
             sub_out(ms, t, denom)
-            torch._foreach_add_(denom, f32(self.epsilon))
+            torch._foreach_add_(denom, operand(f32(self.epsilon), params))
         else:
-            add_out(ms, f32(self.epsilon), denom)       # sqrt(ms + eps)
+            add_out(ms, operand(f32(self.epsilon), params), denom)       # sqrt(ms + eps)
         sqrt_(denom)
         mul_out(grads, lr, t)                 # add(mul(mom, momentum), div(mul(g, lr), sqrt))
-        torch._foreach_mul_(moms, f32(self.momentum))
+        torch._foreach_mul_(moms, operand(f32(self.momentum), params))
         torch._foreach_addcdiv_(moms, t, denom)         # value 1: mom + (t/denom), two roundings
         torch._foreach_sub_(params, moms)
 

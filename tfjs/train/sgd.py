@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 import torch
 
-from .optimizer import REQUIRED, Optimizer, check_number, f32, mul_out
+from .optimizer import REQUIRED, Optimizer, check_number, f32, mul_out, operand
 
 
 class SGDOptimizer(Optimizer):
@@ -38,7 +38,8 @@ class SGDOptimizer(Optimizer):
 
     def _step(self, params, grads, slots):
         if params:
-            update = mul_out(grads, self._c, self._scratch(params, 1)[0])   # add(mul(c, g), w)
+            c = operand(self._c, params)
+            update = mul_out(grads, c, self._scratch(params, 1)[0])     # add(mul(c, g), w)
             torch._foreach_add_(params, update)
 
     @classmethod
