@@ -195,13 +195,14 @@ def conv_transpose(x, weight, bias, out_sizes, strides, pads, dilations):
         return fn(x, weight, bias, tuple(strides), tuple(pads), tuple(ops), 1, tuple(dilations))
     # (torch's CPU kernel is much slower with a bias and no padding: the bias is added after)
     y = fn(x, weight, None, tuple(strides), 0, 0, 1, tuple(dilations))
-    for axis, (p, o) in enumerate(zip(pads, out_sizes), start=2):
-        if p + o <= y.shape[axis]:
-            y = y.narrow(axis, p, o)                        # a crop: a view
-        else:                                               # zeros past the full output
-            flat = [0, 0] * (y.ndim - 1 - axis) + [-p, p + o - y.shape[axis]]
-            y = F.pad(y, flat)
-    return y if bias is None else y + bias.reshape((1, -1) + (1,) * n)
+    flat = []
+    for axis in range(y.ndim - 1, 1, -1):                  # F.pad lists the last dim first
+        p, o = pads[axis - 2], out_sizes[axis - 2]
+        flat += [-p, p + o - y.shape[axis]]                 # a crop, or zeros past the output
+    # a pad, not a narrowed view: its gradient is a crop of the incoming one, in that one's
+    # memory format (a view's gradient is a zero-filled NCHW copy, slow into channels_last)
+    y = F.pad(y, flat)
+    return y if bias is None else y.add_(bias.reshape((1, -1) + (1,) * n))
 
 
 def _full_sizes(in_sizes, kernels, strides, dilations) -> list:

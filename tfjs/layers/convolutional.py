@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import torch
 
-from ..activations import get_activation, serialize_activation
+from ..activations import Relu, get_activation, serialize_activation
 from ..constraints import get_constraint, serialize_constraint
 from ..engine.topology import InputSpec
 from ..errors import ValueError
@@ -24,7 +24,7 @@ from ..initializers import get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
 from ..serialization.registry import register_builtin
 from . import _conv_common as cc
-from .core import TorchLayer, one_shape
+from .core import TorchLayer, activate_owned, one_shape
 
 
 class BaseConv(TorchLayer):
@@ -94,7 +94,11 @@ class BaseConv(TorchLayer):
         return dim
 
     def finish(self, y: torch.Tensor) -> torch.Tensor:
-        """From torch's N, C, *spatial back to the user's layout, then the activation."""
+        """From torch's N, C, *spatial (the convolution's own output) back to the user's
+        layout, then the activation (ReLU in place, before the layout's view)."""
+        if type(self.activation) is Relu:          # elementwise: the layout does not matter
+            return cc.from_torch(activate_owned(self.activation, y), self.rank,
+                                 self.channels_first)
         y = cc.from_torch(y, self.rank, self.channels_first)
         return cc.apply_activation(self.activation, y)
 
