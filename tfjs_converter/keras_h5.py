@@ -257,6 +257,12 @@ def write(model: ConvertedModel, path: str, weights_only: bool = False) -> None:
     keras_version = model.keras_version if model.keras_version and \
         model.keras_version[:1] == '2' else KERAS2_VERSION_FOR_H5
     config = dialects.tfjs_to_keras2(model.topology) if model.topology else None
+    training, optimizer_items = model.training_config, []
+    if model.train_config_tfjs is not None and not weights_only:
+        from . import keras_training as kt
+        training, optimizer_items = kt.keras2_training_state(
+            model.train_config_tfjs, [w for w in model.weights if w.group == 'optimizer'],
+            kt.trainable_weights(model.topology, model.weights), model.source or 'the model')
 
     def produce(tmp):
         h5py = h5py_module()
@@ -267,8 +273,13 @@ def write(model: ConvertedModel, path: str, weights_only: bool = False) -> None:
                 f.attrs['keras_version'] = keras_version
                 f.attrs['backend'] = 'tensorflow'
                 f.attrs['model_config'] = json.dumps(config)
-                if model.training_config is not None:
-                    f.attrs['training_config'] = json.dumps(model.training_config)
+                if training is not None:
+                    f.attrs['training_config'] = json.dumps(training)
+                if optimizer_items:
+                    g = f.create_group('optimizer_weights')
+                    write_attr_list(g, 'weight_names', [n for n, _ in optimizer_items])
+                    for name, array in optimizer_items:
+                        g.create_dataset(name, data=np.asarray(array))
                 target = f.create_group('model_weights')
             target.attrs['backend'] = 'tensorflow'
             target.attrs['keras_version'] = keras_version

@@ -321,8 +321,9 @@ def _check_all_read(f, budget, where, read_paths: set) -> None:
                               'config; the weights file does not match the model.')
 
 
-def weights_h5_bytes(model: ConvertedModel) -> bytes:
-    """A Keras 3 weights file (the `model.weights.h5` of a `.keras`) for `model`."""
+def weights_h5_bytes(model: ConvertedModel, optimizer: tuple | None = None) -> bytes:
+    """A Keras 3 weights file (the `model.weights.h5` of a `.keras`) for `model`, with
+    `optimizer = (name, [arrays])` as `optimizer/vars/<i>`."""
     h5py = h5py_module()
     topology = model.topology
     named, unmatched, _ = schema.canonical_weights(topology, model.weight_dict())
@@ -336,6 +337,11 @@ def weights_h5_bytes(model: ConvertedModel) -> bytes:
         cfg = topology.get('config')
         f.create_group('vars').attrs['name'] = (cfg.get('name') if isinstance(cfg, dict)
                                                 else None) or 'model'
+        if optimizer is not None:
+            group = f.create_group('optimizer').create_group('vars')
+            group.attrs['name'] = optimizer[0]
+            for i, array in enumerate(optimizer[1]):
+                group.create_dataset(str(i), data=np.asarray(array))
     extra = [n for n in named if n not in used]
     if extra:
         raise FileFormatError(f'Weights {extra[:5]} belong to no layer of the model config; they '
@@ -378,9 +384,18 @@ def archive_members(model: ConvertedModel, shapes: dict | None = None) -> dict:
     config = dialects.tfjs_to_keras3(model.topology, shapes)
     metadata = {'keras_version': KERAS3_VERSION_WRITTEN, 'date_saved': _date(),
                 'generated_by': 'tfjs (Python) converter'}
+    optimizer = None
+    if model.train_config_tfjs is not None:
+        from . import keras_training as kt
+        compile_config, arrays = kt.keras3_compile_state(
+            model.train_config_tfjs, [w for w in model.weights if w.group == 'optimizer'],
+            kt.trainable_weights(model.topology, model.weights), model.source or 'the model')
+        config['compile_config'] = compile_config
+        if arrays:
+            optimizer = (compile_config['optimizer']['config']['name'], arrays)
     return {METADATA: json.dumps(metadata).encode('utf-8'),
             CONFIG: json.dumps(config).encode('utf-8'),
-            WEIGHTS_H5: weights_h5_bytes(model)}
+            WEIGHTS_H5: weights_h5_bytes(model, optimizer)}
 
 
 def write(model: ConvertedModel, path: str, shapes: dict | None = None) -> None:

@@ -163,14 +163,16 @@ def test_weights_only_file_is_not_a_model(tmp_path):
         tf.loadLayersModel(str(tmp_path / 'w.weights.h5'))
 
 
-def test_include_optimizer_is_ignored_with_a_warning(tmp_path):
+def test_include_optimizer_keeps_the_training_state(tmp_path):
+    """includeOptimizer: the Keras file holds the compile settings and the optimizer state
+    (tests/convert/test_keras_training_roundtrip.py checks them in detail)."""
     model, xs = models_tfjs.build('mlp')
     model.compile({'optimizer': 'adam', 'loss': 'meanSquaredError'})
     model.fit(tf.tensor(xs[0]), tf.zeros([3, 3]), {'epochs': 1, 'verbose': 0})
-    with pytest.warns(UserWarning, match='optimizer'):
-        model.save(str(tmp_path / 'm.keras'), {'includeOptimizer': True})
-    assert_close(predict(tf.loadLayersModel(str(tmp_path / 'm.keras')), xs),
-                 predict(model, xs), tol=0)
+    model.save(str(tmp_path / 'm.keras'), {'includeOptimizer': True})
+    back = tf.loadLayersModel(str(tmp_path / 'm.keras'))
+    assert_close(predict(back, xs), predict(model, xs), tol=0)
+    assert back.optimizer_.getClassName() == 'Adam' and back.optimizer_.iterations == 1
 
 
 def test_keras_file_router_does_not_take_folders(tmp_path):

@@ -83,16 +83,24 @@ class KerasFile(SnakeCaseAliases):
         return f'<KerasFile {self.path!r}>'
 
     def save(self, modelArtifacts) -> dict:
-        """Write the model (topology + weights) as a Keras file, atomically."""
+        """Write the model as a Keras file, atomically; with TF.js's `includeOptimizer: true`
+        also its compile settings and optimizer state (Keras 3 `compile_config` and
+        `optimizer/vars`; tf-keras `training_config` and `optimizer_weights`), so that Keras
+        loads it compiled and training continues from the same state."""
         import tfjs_converter as tc
         if isinstance(modelArtifacts.get('modelTopology'), (bytes, bytearray, memoryview)):
             raise ValueError('Binary (graph model) topologies cannot be saved as Keras files.')
-        if any(s.get('group') == 'optimizer' for s in modelArtifacts.get('weightSpecs') or []):
-            warnings.warn('Keras files do not hold TF.js optimizer state: includeOptimizer is '
-                          'ignored when saving to ' + os.path.basename(self.path) + '.')
+        from tfjs_converter.keras_training import TrainingStateError
         with converted_errors():
             model = tc.ConvertedModel.from_artifacts(modelArtifacts, self.path)
-            tc.save(model, self.path, self.format)
+            try:
+                tc.save(model, self.path, self.format)
+            except TrainingStateError as exc:
+                warnings.warn(f'{os.path.basename(self.path)}: the training state is not saved '
+                              f'({exc}); Keras will load the model uncompiled.')
+                model.train_config_tfjs = None
+                model.weights = [w for w in model.weights if w.group != 'optimizer']
+                tc.save(model, self.path, self.format)
         return {'modelArtifactsInfo': get_model_artifacts_info(modelArtifacts)}
 
     def load(self) -> dict:
