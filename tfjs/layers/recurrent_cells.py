@@ -31,6 +31,7 @@ from ..initializers import Initializer, get_initializer, serialize_initializer
 from ..regularizers import get_regularizer, serialize_regularizer
 from ..serialization.registry import deserialize
 from ..tensor import Tensor, convert_to_tensor
+from . import _rnn_autograd as AG
 from . import _rnn_kernels as K
 
 
@@ -261,6 +262,19 @@ class SimpleRNNCell(DenseCell):
         if K.fusable(activation=self.activation, mask=mask, recurrent_dropout=rdp):
             out, final = K.fused_simple_rnn(xs, states[0], kernel, recurrent, bias)
             return (out if need_seq else None), out[-1], final
+        if mask is None and rdp is None and AG.supports(self.activation):
+            steps, batch = xs.shape[:2]
+
+            def slow(x2d, w, b, r, h0):
+                return self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None, None,
+                                  True)[:1]
+            out, final = AG.simple_rnn(xs, states[0], kernel, recurrent, bias, self.activation,
+                                       slow)
+            return (out if need_seq else None), out[-1], final
+        return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
+
+    def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
+        """The differentiable step loop (masks and recurrent dropout included)."""
         # one view per time step, taken once (see _rnn_kernels.run_loop)
         xp = K.project(xs, kernel, bias).unbind(0)
         act = self.activation.apply_raw
@@ -307,6 +321,20 @@ class GRUCell(DenseCell):
                                          mask=mask, recurrent_dropout=rdp):
             out, final = K.fused_gru(xs, states[0], kernel, recurrent, bias)
             return (out if need_seq else None), out[-1], final
+        if mask is None and rdp is None and AG.supports(self.activation,
+                                                        self.recurrentActivation):
+            steps, batch = xs.shape[:2]
+
+            def slow(x2d, w, b, r, h0):
+                return self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None, None,
+                                  True)[:1]
+            out, final = AG.gru(xs, states[0], kernel, recurrent, bias, self.activation,
+                                self.recurrentActivation, self.resetAfter, slow)
+            return (out if need_seq else None), out[-1], final
+        return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
+
+    def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
+        """The differentiable step loop (masks and recurrent dropout included)."""
         if self.resetAfter:
             step = self._reset_after_step(xs, kernel, recurrent, bias, rdp)
         else:
@@ -408,6 +436,21 @@ class LSTMCell(DenseCell):
                      mask=mask, recurrent_dropout=rdp):
             out, final = K.fused_lstm(xs, states[0], states[1], kernel, recurrent, bias)
             return (out if need_seq else None), out[-1], final
+        if mask is None and rdp is None and AG.supports(self.activation,
+                                                        self.recurrentActivation):
+            steps, batch = xs.shape[:2]
+
+            def slow(x2d, w, b, r, h0, c0):
+                seq, _, final = self._loop(x2d.view(steps, batch, -1), [h0, c0], w, r, b,
+                                           None, None, True)
+                return seq, final[1]
+            out, final = AG.lstm(xs, states[0], states[1], kernel, recurrent, bias,
+                                 self.activation, self.recurrentActivation, slow)
+            return (out if need_seq else None), out[-1], final
+        return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
+
+    def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
+        """The differentiable step loop (masks and recurrent dropout included)."""
         u = self.units
         xp = K.project(xs, kernel, bias).unbind(0)
         act, ract = self.activation.apply_raw, self.recurrentActivation.apply_raw

@@ -1,0 +1,121 @@
+"""The hand-written recurrent kernels (`tfjs/layers/_rnn_autograd.py`) against the differentiable
+step loop: outputs, final states, and gradients of inputs, weights and initial states."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+import tfjs as tf
+from tfjs.layers import _rnn_autograd, _rnn_kernels
+
+CELLS = [
+    ('lstm', {}),
+    ('lstm', {'recurrentActivation': 'sigmoid', 'activation': 'relu'}),
+    ('lstm', {'activation': 'linear', 'recurrentActivation': 'hardSigmoid'}),
+    ('lstm', {'activation': 'softsign', 'recurrentActivation': 'linear', 'useBias': False}),
+    ('gru', {}),
+    ('gru', {'resetAfter': True}),
+    ('gru', {'resetAfter': True, 'useBias': False, 'activation': 'elu'}),
+    ('gru', {'recurrentActivation': 'sigmoid', 'activation': 'selu'}),
+    ('gru', {'activation': 'linear', 'recurrentActivation': 'hardSigmoid'}),
+    ('gru', {'resetAfter': True, 'activation': 'softsign', 'recurrentActivation': 'sigmoid'}),
+    ('simpleRNN', {'activation': 'relu'}),
+    ('simpleRNN', {'activation': 'linear', 'useBias': False}),
+    ('simpleRNN', {'activation': 'hardSigmoid'}),
+]
+FLAGS = [{}, {'goBackwards': True, 'returnSequences': True}, {'returnState': True},
+         {'returnSequences': True, 'returnState': True, 'goBackwards': True}]
+SHAPES = [(3, 7, 4), (1, 5, 3), (2, 1, 4)]
+
+
+def _run(layer, x, states, fast: bool, monkeypatch):
+    """(outputs..., grad x, grads of weights..., grads of initial states...) as numpy."""
+    monkeypatch.setattr(_rnn_autograd, 'USE_AUTOGRAD_KERNELS', fast)
+    monkeypatch.setattr(_rnn_kernels, 'USE_FUSED_KERNELS', False)
+    xt = torch.tensor(x, requires_grad=True)
+    st = [torch.tensor(s, requires_grad=True) for s in states]
+    weights = [w.read()._value() for w in layer.trainableWeights]
+    for w in weights:
+        w.requires_grad_(True)
+        w.grad = None
+    last, seq, final = layer.run(xt, st, None, False, True)
+    outs = [seq, last] + list(final)
+    rs = np.random.RandomState(7)
+    loss = sum((o * torch.tensor(rs.randn(*o.shape).astype(np.float32))).sum() for o in outs)
+    grads = torch.autograd.grad(loss, [xt] + weights + st)
+    for w in weights:
+        w.requires_grad_(False)
+    return [o.detach().numpy() for o in outs] + [g.numpy() for g in grads]
+
+
+@pytest.mark.parametrize('factory,config', CELLS, ids=[f'{f}-{i}' for i, (f, _) in
+                                                       enumerate(CELLS)])
+def test_fast_path_matches_step_loop(monkeypatch, factory, config):
+    rs = np.random.RandomState(0)
+    for flags, shape in itertools.product(FLAGS, SHAPES):
+        layer = getattr(tf.layers, factory)({'units': 5, 'biasInitializer': 'randomNormal',
+                                             **config, **flags})
+        layer.build([None, shape[1], shape[2]])
+        x = (rs.randn(*shape) * 2).astype(np.float32)
+        states = [rs.randn(shape[0], 5).astype(np.float32)
+                  for _ in range(2 if factory == 'lstm' else 1)]
+        fast = _run(layer, x, states, True, monkeypatch)
+        loop = _run(layer, x, states, False, monkeypatch)
+        for a, b in zip(fast, loop):
+            # gradients are sums in another order: absolute error relative to their scale
+            scale = max(1.0, float(np.abs(b).max()))
+            np.testing.assert_allclose(a, b, rtol=2e-6, atol=2e-6 * scale)
+
+
+def test_hard_sigmoid_gradient_at_the_clip_bounds():
+    """TF.js's clipByValue passes the gradient at the bounds (x = -2.5 and 2.5 give 0 and 1)."""
+    from tfjs.activations import get_activation
+    from tfjs.layers._rnn_act import KernelActivation
+    act = KernelActivation.of(get_activation('hardSigmoid'))
+    x = torch.tensor([-2.6, -2.5, 0.0, 2.5, 2.6])
+    y = torch.empty(5)
+    act.forward(x, y)
+    p = x.clone().requires_grad_(True)
+    ref = torch.autograd.grad(get_activation('hardSigmoid').apply_raw(p).sum(), p)[0]
+    d = torch.empty(5)
+    act.derivative(x, y, d)
+    assert torch.equal(d, ref)
+    assert ref.tolist()[1:4] == pytest.approx([0.2] * 3) and ref[0] == 0 and ref[4] == 0
+
+
+def test_fast_path_is_taken_for_tfjs_defaults(monkeypatch):
+    calls = []
+    original = _rnn_autograd._LSTMFunction.apply
+    monkeypatch.setattr(_rnn_autograd._LSTMFunction, 'apply',
+                        lambda *a: calls.append(1) or original(*a))
+    tf.layers.lstm({'units': 3}).apply(tf.ones([2, 4, 3]))
+    assert calls
+
+
+def test_second_order_gradient_goes_through_the_step_loop(monkeypatch):
+    rs = np.random.RandomState(1)
+    layer = tf.layers.lstm({'units': 3})
+    layer.build([None, 4, 2])
+    x = rs.randn(2, 4, 2).astype(np.float32)
+
+    def gradgrad(fast):
+        monkeypatch.setattr(_rnn_autograd, 'USE_AUTOGRAD_KERNELS', fast)
+        xt = torch.tensor(x, requires_grad=True)
+        last, _, _ = layer.run(xt, layer._zero_states(xt), None, False, False)
+        g = torch.autograd.grad((last ** 2).sum(), xt, create_graph=True)[0]
+        return torch.autograd.grad((g ** 2).sum(), xt)[0].numpy()
+    np.testing.assert_allclose(gradgrad(True), gradgrad(False), rtol=1e-5, atol=1e-6)
+
+
+def test_masks_and_recurrent_dropout_keep_the_step_loop(monkeypatch):
+    called = []
+    monkeypatch.setattr(_rnn_autograd, 'lstm', lambda *a, **k: called.append(1))
+    layer = tf.layers.lstm({'units': 3, 'recurrentDropout': 0.5})
+    layer.apply(tf.ones([2, 4, 3]), {'training': True})
+    masked = tf.sequential({'layers': [tf.layers.masking({'inputShape': [4, 3]}),
+                                       tf.layers.lstm({'units': 3})]})
+    masked.predict(tf.ones([2, 4, 3]))
+    assert not called

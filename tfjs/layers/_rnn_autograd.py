@@ -1,0 +1,463 @@
+"""LSTM, GRU and SimpleRNN sequences as `torch.autograd.Function`s with a hand-written backward,
+for the cells PyTorch's fused kernels do not compute (TF.js's default `hardSigmoid` gates, GRU
+`resetAfter: false`, other elementwise activations).
+
+Forward: the input projection of every step is one GEMM, then each step is one small recurrent
+GEMM plus a few in-place elementwise ops into preallocated `[T, B, ...]` buffers. Backward: the
+activation derivatives of the whole sequence are computed at once, the step loop only carries
+`dh`/`dc` back (a few elementwise ops and one small GEMM a step) while filling one `[T, B, G]`
+buffer of gate gradients, and the weight, bias and input gradients are then one GEMM (or sum)
+each. The math is the step loop's (`recurrent_cells`), op for op in the forward; gradients agree
+with autograd's through that loop to float32 rounding. A second-order gradient (backward with
+`create_graph`), or a second backward through the same graph (`retain_graph`), recomputes
+the sequence through the cell's differentiable step loop. Scratch buffers come from and go
+back to `_rnn_workspace`.
+
+>>> import torch
+>>> from tfjs.activations import get_activation
+>>> x = torch.randn(5, 2, 3); h0 = torch.zeros(2, 4); c0 = torch.zeros(2, 4)
+>>> w, r, b = torch.randn(3, 16), torch.randn(4, 16), torch.zeros(16)
+>>> seq, (h, c) = lstm(x, h0, c0, w, r, b, get_activation('tanh'),
+...                    get_activation('hardSigmoid'), slow=None)
+>>> list(seq.shape), bool((seq[-1] == h).all())
+([5, 2, 4], True)
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from . import _rnn_workspace as W
+from ._rnn_act import KernelActivation
+
+USE_AUTOGRAD_KERNELS = True
+
+
+def supports(*activations) -> bool:
+    """Whether these kernels run a cell with these activations (all known elementwise ones)
+    and are switched on (`USE_AUTOGRAD_KERNELS`)."""
+    return USE_AUTOGRAD_KERNELS and all(KernelActivation.of(a) is not None for a in activations)
+
+
+class _Config:
+    """The non-tensor arguments of a sequence Function."""
+
+    def __init__(self, steps: int, act, ract, slow: Callable | None, grad: bool,
+                 reset_after: bool = False):
+        self.steps, self.act, self.ract, self.slow = steps, act, ract, slow
+        self.grad, self.reset_after = grad, reset_after
+
+
+def _needs_grad(*tensors) -> bool:
+    return torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors)
+
+
+def _project(x2d, w, b, steps):
+    """`x2d @ w + b` into a workspace buffer `[T, B, G]`."""
+    out = W.take((x2d.shape[0], w.shape[1]), x2d)
+    if b is not None:
+        torch.addmm(b, x2d, w, out=out)
+    else:
+        torch.mm(x2d, w, out=out)
+    return out.view(steps, x2d.shape[0] // steps, w.shape[1])
+
+
+def _recompute(ctx, grads):
+    """Gradients through the cell's differentiable step loop: for a backward with
+    `create_graph` (second order) or a second backward through the same graph."""
+    cfg = ctx.cfg
+    if cfg.slow is None:
+        raise RuntimeError('This recurrent kernel has no differentiable step loop for a '
+                           'second-order gradient or a second backward; set '
+                           'tfjs.layers._rnn_autograd.USE_AUTOGRAD_KERNELS = False.')
+    inputs = ctx.saved_tensors
+    create = torch.is_grad_enabled()
+    with torch.enable_grad():
+        leaves = [t if t is None or create else t.detach().requires_grad_(t.requires_grad)
+                  for t in inputs]
+        outs = cfg.slow(*leaves)
+        pairs = [(o, g) for o, g in zip(outs, grads) if g is not None]
+        wanted = [i for i, t in enumerate(leaves) if t is not None and ctx.needs_input_grad[i]]
+        got = torch.autograd.grad([o for o, _ in pairs], [leaves[i] for i in wanted],
+                                  [g for _, g in pairs], create_graph=create, allow_unused=True)
+    result = [None] * (len(inputs) + 1)
+    for i, g in zip(wanted, got):
+        result[i] = g if g is not None else torch.zeros_like(inputs[i])
+    return tuple(result)
+
+
+def _input_grads(ctx, dxp2d, x2d, w):
+    """(dx, dW, db-input) from the gate gradients of the input projection."""
+    need = ctx.needs_input_grad
+    dx = torch.mm(dxp2d, w.t()) if need[0] else None
+    dw = torch.mm(x2d.t(), dxp2d) if need[1] else None
+    db = dxp2d.sum(0) if need[2] else None
+    return dx, dw, db
+
+
+# ------------------------------------------------------------------------------------ LSTM
+def _to_internal(w, u):
+    """Keras gate blocks i, f, c, o -> o, i, f, c: the three sigmoid gates first, and the three
+    blocks that `dc` multiplies in backward next to each other."""
+    return torch.cat([w[..., 3 * u:], w[..., :3 * u]], -1)
+
+
+def _to_keras(g, u):
+    return torch.cat([g[..., u:], g[..., :u]], -1)
+
+
+def _lstm_forward(x2d, w, b, r, h0, c0, act, ract, steps):
+    batch, u = h0.shape
+    z = _project(x2d, w, b, steps)
+    a = W.take(z.shape, z)
+    c = W.take((steps + 1, batch, u), z)
+    tc = W.take((steps, batch, u), z)
+    h = h0.new_empty(steps + 1, batch, u)          # not pooled: the outputs are views of it
+    h[0] = h0
+    c[0] = c0
+    zs, hs, cs, tcs = z.unbind(0), h.unbind(0), c.unbind(0), tc.unbind(0)
+    zsig, asig = z[..., :3 * u].unbind(0), a[..., :3 * u].unbind(0)
+    zcell, acell = z[..., 3 * u:].unbind(0), a[..., 3 * u:].unbind(0)
+    ao, ai, af = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0), a[..., 2 * u:3 * u].unbind(0)
+    act_fwd, ract_fwd = act.forward, ract.forward
+    for t in range(steps):
+        zs[t].addmm_(hs[t], r)
+        ract_fwd(zsig[t], asig[t])
+        act_fwd(zcell[t], acell[t])
+        torch.mul(af[t], cs[t], out=cs[t + 1])
+        cs[t + 1].addcmul_(ai[t], acell[t])
+        act_fwd(cs[t + 1], tcs[t])
+        torch.mul(ao[t], tcs[t], out=hs[t + 1])
+    return z, a, h, c, tc
+
+
+def _lstm_backward(ctx, dseq, dc_last):
+    cfg = ctx.cfg
+    x2d, w, r, z, a, h, c, tc = ctx.bufs
+    steps, batch, g4 = z.shape
+    u = g4 // 4
+    # n: d(gate pre-activation) per unit of dh (slot o) or of dc (slots i, f, g)
+    n = W.take(z.shape, z)
+    cfg.ract.derivative(z[..., :3 * u], a[..., :3 * u], n[..., :3 * u])
+    n[..., :u].mul_(tc)                                          # o: dh * tanh(c) * o'
+    n[..., u:2 * u].mul_(a[..., 3 * u:])                         # i: dc * g * i'
+    n[..., 2 * u:3 * u].mul_(c[:-1])                             # f: dc * c_prev * f'
+    cfg.act.chain(a[..., u:2 * u], z[..., 3 * u:], a[..., 3 * u:], n[..., 3 * u:])  # g: dc*i*g'
+    k = W.take((steps, batch, u), z)                             # dc += dh * o * tanh'(c)
+    cfg.act.chain(a[..., :u], c[1:], tc, k)
+
+    dz = W.take(z.shape, z)
+    dzs, dzo = dz.unbind(0), dz[..., :u].unbind(0)
+    dz3 = dz.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
+    n3 = n.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
+    no, ks, af = n[..., :u].unbind(0), k.unbind(0), a[..., 2 * u:3 * u].unbind(0)
+    rt = r.t()
+    need_h0 = ctx.needs_input_grad[4]
+    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    dc = dc_last.clone() if dc_last is not None else z.new_zeros(batch, u)
+    dc1 = dc.unsqueeze(1)
+    buf = z.new_empty(batch, u)
+    dh0 = None
+    for t in range(steps - 1, -1, -1):
+        dc.addcmul_(dh, ks[t])
+        torch.mul(dh, no[t], out=dzo[t])
+        torch.mul(dc1, n3[t], out=dz3[t])
+        dc.mul_(af[t])
+        if t > 0:
+            if dseq is not None:
+                torch.addmm(dseq[t - 1], dzs[t], rt, out=buf)
+            else:
+                torch.mm(dzs[t], rt, out=buf)
+            dh = buf
+        elif need_h0:
+            dh0 = torch.mm(dzs[0], rt)
+    dz2 = dz.view(steps * batch, g4)
+    dx, dw, db = _input_grads(ctx, dz2, x2d, w)
+    dr = torch.mm(h[:-1].reshape(steps * batch, u).t(), dz2) if ctx.needs_input_grad[3] else None
+    W.give(z, a, c, tc, n, k, dz)
+    ctx.bufs = None
+    return (dx, None if dw is None else _to_keras(dw, u), None if db is None else _to_keras(db, u),
+            None if dr is None else _to_keras(dr, u), dh0,
+            dc if ctx.needs_input_grad[5] else None, None)
+
+
+class _LSTMFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x2d, w, b, r, h0, c0, cfg):
+        u = h0.shape[1]
+        wi, ri = _to_internal(w, u), _to_internal(r, u)
+        bi = None if b is None else _to_internal(b, u)
+        z, a, h, c, tc = _lstm_forward(x2d, wi, bi, ri, h0, c0, cfg.act, cfg.ract, cfg.steps)
+        c_last = c[cfg.steps].clone()
+        ctx.cfg = cfg
+        ctx.save_for_backward(x2d, w, b, r, h0, c0)
+        ctx.set_materialize_grads(False)
+        if cfg.grad:
+            ctx.bufs = (x2d, wi, ri, z, a, h, c, tc)
+        else:
+            ctx.bufs = None
+            W.give(z, a, c, tc)
+        return h[1:], c_last
+
+    @staticmethod
+    def backward(ctx, dseq, dc_last):
+        if torch.is_grad_enabled() or ctx.bufs is None:
+            return _recompute(ctx, (dseq, dc_last))
+        return _lstm_backward(ctx, dseq, dc_last)
+
+
+def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Tensor,
+         recurrent: torch.Tensor, bias: torch.Tensor | None, activation, recurrent_activation,
+         slow: Callable | None) -> tuple:
+    """LSTM over time-major `xs` `[T, B, in]` with Keras weights (gates i, f, c, o).
+
+    `activation` / `recurrent_activation` are tfjs Activations (elementwise; see
+    `supports`). `slow(x2d, kernel, bias, recurrent, h0, c0) -> (seq, c)` is the
+    differentiable step loop, used only for second-order gradients. Returns
+    `(outputs [T, B, u], [h, c])`."""
+    steps, batch = xs.shape[:2]
+    act, ract = KernelActivation(activation), KernelActivation(recurrent_activation)
+    x2d = xs.reshape(steps * batch, xs.shape[-1])
+    grad = _needs_grad(x2d, kernel, bias, recurrent, h0, c0)
+    seq, c = _LSTMFunction.apply(x2d, kernel, bias, recurrent, h0, c0,
+                                 _Config(steps, act, ract, slow, grad))
+    return seq, [seq[-1], c]
+
+
+# ------------------------------------------------------------------------------------ GRU
+def _gru_forward(x2d, w, b, r, h0, act, ract, steps, reset_after):
+    batch, u = h0.shape
+    b_in, b_rec = (b[0], b[1]) if (reset_after and b is not None) else (b, None)
+    z = _project(x2d, w, b_in, steps)
+    a = W.take(z.shape, z)
+    omz = W.take((steps, batch, u), z)
+    h = h0.new_empty(steps + 1, batch, u)
+    h[0] = h0
+    hs, omzs = h.unbind(0), omz.unbind(0)
+    one = h0.new_ones(())
+    zzr, azr = z[..., :2 * u].unbind(0), a[..., :2 * u].unbind(0)
+    zh, ah = z[..., 2 * u:].unbind(0), a[..., 2 * u:].unbind(0)
+    az, ar = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0)
+    act_fwd, ract_fwd = act.forward, ract.forward
+    if reset_after:
+        extra = inner = W.take(z.shape, z)
+        inners, inner_zr, inner_h = inner.unbind(0), inner[..., :2 * u].unbind(0), \
+            inner[..., 2 * u:].unbind(0)
+    else:
+        extra = rh = W.take((steps, batch, u), z)
+        rhs = rh.unbind(0)
+        r_zr, r_h = r[:, :2 * u], r[:, 2 * u:]
+    for t in range(steps):
+        hp = hs[t]
+        if reset_after:
+            if b_rec is not None:
+                torch.addmm(b_rec, hp, r, out=inners[t])
+            else:
+                torch.mm(hp, r, out=inners[t])
+            zzr[t].add_(inner_zr[t])
+            ract_fwd(zzr[t], azr[t])
+            zh[t].addcmul_(ar[t], inner_h[t])
+        else:
+            zzr[t].addmm_(hp, r_zr)
+            ract_fwd(zzr[t], azr[t])
+            torch.mul(ar[t], hp, out=rhs[t])
+            zh[t].addmm_(rhs[t], r_h)
+        act_fwd(zh[t], ah[t])
+        torch.mul(az[t], hp, out=hs[t + 1])
+        torch.sub(one, az[t], out=omzs[t])
+        hs[t + 1].addcmul_(omzs[t], ah[t])
+    return z, a, h, omz, extra
+
+
+def _gru_backward(ctx, dseq):
+    cfg = ctx.cfg
+    x2d, w, r, z, a, h, omz, extra = ctx.bufs
+    steps, batch, g3 = z.shape
+    u = g3 // 3
+    hp = h[:-1]
+    # n: d(pre-activation) per unit of dh: z slot (h_prev - hh) z', h slot (1 - z) hh'; and
+    # r slot per unit of d(r * src): src r' (src = h_prev, or the recurrent hh part)
+    n = W.take(z.shape, z)
+    cfg.ract.derivative(z[..., :2 * u], a[..., :2 * u], n[..., :2 * u])
+    n_z = n[..., :u]
+    diff = W.take((steps, batch, u), z)
+    n_z.mul_(torch.sub(hp, a[..., 2 * u:], out=diff))
+    W.give(diff)
+    n[..., u:2 * u].mul_(extra[..., 2 * u:] if cfg.reset_after else hp)
+    cfg.act.chain(omz, z[..., 2 * u:], a[..., 2 * u:], n[..., 2 * u:])
+    az, ar = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0)
+    nz, nr, nh = n_z.unbind(0), n[..., u:2 * u].unbind(0), n[..., 2 * u:].unbind(0)
+    need_h0 = ctx.needs_input_grad[4]
+    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    bufs = [z.new_empty(batch, u), z.new_empty(batch, u)]
+    dz = W.take(z.shape, z)          # d(input projection)
+    dzs_zr, dzz, dzr, dzh = dz[..., :2 * u].unbind(0), dz[..., :u].unbind(0), \
+        dz[..., u:2 * u].unbind(0), dz[..., 2 * u:].unbind(0)
+    if cfg.reset_after:
+        d_inner = W.take(z.shape, z)                            # d(h @ R + b_rec)
+        dis, diz, dir_, dih = d_inner.unbind(0), d_inner[..., :u].unbind(0), \
+            d_inner[..., u:2 * u].unbind(0), d_inner[..., 2 * u:].unbind(0)
+        rt = r.t()
+        for t in range(steps - 1, -1, -1):
+            torch.mul(dh, nz[t], out=diz[t])
+            torch.mul(dh, nh[t], out=dzh[t])
+            torch.mul(dzh[t], nr[t], out=dir_[t])
+            torch.mul(dzh[t], ar[t], out=dih[t])
+            if t > 0 or need_h0:
+                nxt = bufs[t % 2]
+                if t > 0 and dseq is not None:
+                    torch.addcmul(dseq[t - 1], dh, az[t], out=nxt)
+                else:
+                    torch.mul(dh, az[t], out=nxt)
+                nxt.addmm_(dis[t], rt)
+                dh = nxt
+        dz[..., :2 * u].copy_(d_inner[..., :2 * u])
+        dz2, di2 = dz.view(steps * batch, g3), d_inner.view(steps * batch, g3)
+        dx, dw, db_in = _input_grads(ctx, dz2, x2d, w)
+        dr = torch.mm(hp.reshape(steps * batch, u).t(), di2) if ctx.needs_input_grad[3] \
+            else None
+        db = torch.stack([db_in, di2.sum(0)]) if db_in is not None else None
+        W.give(d_inner)
+    else:
+        rt_zr, rt_h = r[:, :2 * u].t(), r[:, 2 * u:].t()
+        drh = z.new_empty(batch, u)
+        for t in range(steps - 1, -1, -1):
+            torch.mul(dh, nz[t], out=dzz[t])
+            torch.mul(dh, nh[t], out=dzh[t])
+            torch.mm(dzh[t], rt_h, out=drh)
+            torch.mul(drh, nr[t], out=dzr[t])
+            if t > 0 or need_h0:
+                nxt = bufs[t % 2]
+                if t > 0 and dseq is not None:
+                    torch.addcmul(dseq[t - 1], dh, az[t], out=nxt)
+                else:
+                    torch.mul(dh, az[t], out=nxt)
+                nxt.addcmul_(drh, ar[t])
+                nxt.addmm_(dzs_zr[t], rt_zr)
+                dh = nxt
+        dz2 = dz.view(steps * batch, g3)
+        dx, dw, db = _input_grads(ctx, dz2, x2d, w)
+        dr = None
+        if ctx.needs_input_grad[3]:
+            dr = torch.cat([torch.mm(hp.reshape(steps * batch, u).t(), dz2[:, :2 * u]),
+                            torch.mm(extra.view(steps * batch, u).t(), dz2[:, 2 * u:])], 1)
+    dh0 = dh.clone() if need_h0 else None
+    W.give(z, a, omz, extra, n, dz)
+    ctx.bufs = None
+    return dx, dw, db, dr, dh0, None
+
+
+class _GRUFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x2d, w, b, r, h0, cfg):
+        z, a, h, omz, extra = _gru_forward(x2d, w, b, r, h0, cfg.act, cfg.ract, cfg.steps,
+                                           cfg.reset_after)
+        ctx.cfg = cfg
+        ctx.save_for_backward(x2d, w, b, r, h0)
+        ctx.set_materialize_grads(False)
+        if cfg.grad:
+            ctx.bufs = (x2d, w, r, z, a, h, omz, extra)
+        else:
+            ctx.bufs = None
+            W.give(z, a, omz, extra)
+        return h[1:]
+
+    @staticmethod
+    def backward(ctx, dseq):
+        if torch.is_grad_enabled() or ctx.bufs is None:
+            return _recompute(ctx, (dseq,))
+        return _gru_backward(ctx, dseq)
+
+
+def gru(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor, recurrent: torch.Tensor,
+        bias: torch.Tensor | None, activation, recurrent_activation, reset_after: bool,
+        slow: Callable | None) -> tuple:
+    """GRU over time-major `xs` with Keras weights (gates z, r, h; bias `[2, 3u]` when
+    `reset_after`). `slow(x2d, kernel, bias, recurrent, h0) -> (seq,)` serves second-order
+    gradients. Returns `(outputs [T, B, u], [h])`."""
+    steps, batch = xs.shape[:2]
+    act, ract = KernelActivation(activation), KernelActivation(recurrent_activation)
+    x2d = xs.reshape(steps * batch, xs.shape[-1])
+    grad = _needs_grad(x2d, kernel, bias, recurrent, h0)
+    seq = _GRUFunction.apply(x2d, kernel, bias, recurrent, h0,
+                             _Config(steps, act, ract, slow, grad, reset_after))
+    return seq, [seq[-1]]
+
+
+# ------------------------------------------------------------------------------- SimpleRNN
+def _rnn_forward(x2d, w, b, r, h0, act, steps):
+    batch, u = h0.shape
+    z = _project(x2d, w, b, steps)
+    h = h0.new_empty(steps + 1, batch, u)
+    h[0] = h0
+    zs, hs = z.unbind(0), h.unbind(0)
+    for t in range(steps):
+        zs[t].addmm_(hs[t], r)
+        act.forward(zs[t], hs[t + 1])
+    return z, h
+
+
+def _rnn_backward(ctx, dseq):
+    cfg = ctx.cfg
+    x2d, w, r, z, h = ctx.bufs
+    steps, batch, u = z.shape
+    d = W.take(z.shape, z)
+    cfg.act.derivative(z, h[1:], d)
+    dz = W.take(z.shape, z)
+    ds, dzs, rt = d.unbind(0), dz.unbind(0), r.t()
+    need_h0 = ctx.needs_input_grad[4]
+    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    buf = z.new_empty(batch, u)
+    dh0 = None
+    for t in range(steps - 1, -1, -1):
+        torch.mul(dh, ds[t], out=dzs[t])
+        if t > 0:
+            if dseq is not None:
+                torch.addmm(dseq[t - 1], dzs[t], rt, out=buf)
+            else:
+                torch.mm(dzs[t], rt, out=buf)
+            dh = buf
+        elif need_h0:
+            dh0 = torch.mm(dzs[0], rt)
+    dz2 = dz.view(steps * batch, u)
+    dx, dw, db = _input_grads(ctx, dz2, x2d, w)
+    dr = torch.mm(h[:-1].reshape(steps * batch, u).t(), dz2) if ctx.needs_input_grad[3] else None
+    W.give(z, d, dz)
+    ctx.bufs = None
+    return dx, dw, db, dr, dh0, None
+
+
+class _SimpleRNNFunction(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x2d, w, b, r, h0, cfg):
+        z, h = _rnn_forward(x2d, w, b, r, h0, cfg.act, cfg.steps)
+        ctx.cfg = cfg
+        ctx.save_for_backward(x2d, w, b, r, h0)
+        ctx.set_materialize_grads(False)
+        if cfg.grad:
+            ctx.bufs = (x2d, w, r, z, h)
+        else:
+            ctx.bufs = None
+            W.give(z)
+        return h[1:]
+
+    @staticmethod
+    def backward(ctx, dseq):
+        if torch.is_grad_enabled() or ctx.bufs is None:
+            return _recompute(ctx, (dseq,))
+        return _rnn_backward(ctx, dseq)
+
+
+def simple_rnn(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor,
+               recurrent: torch.Tensor, bias: torch.Tensor | None, activation,
+               slow: Callable | None) -> tuple:
+    """SimpleRNN over time-major `xs`. `slow(x2d, kernel, bias, recurrent, h0) -> (seq,)`
+    serves second-order gradients. Returns `(outputs [T, B, u], [h])`."""
+    steps, batch = xs.shape[:2]
+    x2d = xs.reshape(steps * batch, xs.shape[-1])
+    grad = _needs_grad(x2d, kernel, bias, recurrent, h0)
+    seq = _SimpleRNNFunction.apply(x2d, kernel, bias, recurrent, h0,
+                                   _Config(steps, KernelActivation(activation), None, slow,
+                                           grad))
+    return seq, [seq[-1]]

@@ -1,0 +1,56 @@
+"""Reusable scratch buffers for the recurrent kernels (`_rnn_autograd`).
+
+A training step allocates the same few `[T, B, ...]` buffers again and again; on CPU each fresh
+multi-megabyte allocation comes back from the OS and is page-faulted in as it is written, which
+costs as much as the arithmetic. Buffers handed back with `give` are reused by the next `take`
+of the same shape. Only CPU buffers are kept (CUDA has its caching allocator), at most
+`LIMIT_BYTES` in all.
+
+>>> import torch
+>>> t = take((4, 3), torch.zeros(1)); give(t); take((4, 3), torch.zeros(1)) is t
+True
+"""
+from __future__ import annotations
+
+import threading
+
+import torch
+
+LIMIT_BYTES = 256 << 20
+
+_free: dict = {}
+_lock = threading.Lock()
+_held = [0]
+
+
+def take(shape: tuple, like: torch.Tensor) -> torch.Tensor:
+    """An uninitialised tensor of `shape` with `like`'s dtype and device."""
+    if like.device.type == 'cpu':
+        key = (tuple(shape), like.dtype)
+        with _lock:
+            stack = _free.get(key)
+            if stack:
+                t = stack.pop()
+                _held[0] -= t.numel() * t.element_size()
+                return t
+    return torch.empty(shape, dtype=like.dtype, device=like.device)
+
+
+def give(*tensors) -> None:
+    """Hand buffers back for reuse; nothing may still read or write them afterwards."""
+    with _lock:
+        for t in tensors:
+            if t is None or t.device.type != 'cpu' or t._base is not None:
+                continue
+            size = t.numel() * t.element_size()
+            if _held[0] + size > LIMIT_BYTES:
+                continue
+            _free.setdefault((tuple(t.shape), t.dtype), []).append(t)
+            _held[0] += size
+
+
+def clear() -> None:
+    """Drop every kept buffer."""
+    with _lock:
+        _free.clear()
+        _held[0] = 0
