@@ -120,28 +120,35 @@ def epoch_impls() -> dict:
     return {'tfjs': lambda: model.fit(xs, ys, args), 'torch': raw}
 
 
-def interleave(impls: dict, repeats: int, calls: int) -> dict:
+def interleave(impls: dict, repeats: int, calls: int) -> tuple[dict, dict]:
+    """({name: [wall ms per call]}, {name: [process CPU ms per call]}), one entry per round."""
     names = list(impls)
     for fn in impls.values():          # warm-up
         fn()
-    times = {k: [] for k in names}
+    wall, cpu = {k: [] for k in names}, {k: [] for k in names}
     for r in range(repeats):
         order = names[r % len(names):] + names[:r % len(names)]
         for k in order:
             fn = impls[k]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for _ in range(calls):
                 fn()
-            times[k].append((time.perf_counter() - t0) / calls * 1e3)
-    return times
+            wall[k].append((time.perf_counter() - t0) / calls * 1e3)
+            cpu[k].append((time.process_time() - c0) / calls * 1e3)
+    return wall, cpu
 
 
-def report(title: str, times: dict, base: str) -> None:
-    print(f'\n{title}  (ms; median over rounds, min; ratio = median / {base})')
-    ref = statistics.median(times[base])
-    for k, v in times.items():
-        med = statistics.median(v)
-        print(f'  {k:12s} {med:8.3f}  min {min(v):8.3f}  x{med / ref:5.2f}')
+def report(title: str, times: tuple[dict, dict], base: str) -> None:
+    """Wall time (what a user waits) and process CPU time (all threads; less sensitive to
+    other processes on a shared machine), medians and minima over rounds."""
+    wall, cpu = times
+    print(f'\n{title}  (ms per call; median over rounds [min]; x = median / {base}\'s)')
+    print(f'  {"":12s} {"wall":>18s} {"":7s} {"cpu (all threads)":>20s}')
+    ref_w, ref_c = statistics.median(wall[base]), statistics.median(cpu[base])
+    for k in wall:
+        mw, mc = statistics.median(wall[k]), statistics.median(cpu[k])
+        print(f'  {k:12s} {mw:8.3f} [{min(wall[k]):8.3f}] x{mw / ref_w:5.2f}'
+              f'   {mc:8.3f} [{min(cpu[k]):8.3f}] x{mc / ref_c:5.2f}')
 
 
 def main() -> None:

@@ -128,3 +128,16 @@ def test_sqrt_of_a_tensor_that_requires_grad_falls_back():
     got.requires_grad_(True)
     sqrt_([got])
     assert torch.equal(got.detach(), _reference_sqrt(x.detach()))
+
+
+def test_zero_learning_rate_keeps_the_sign_of_zero_weights():
+    # TF.js: add(mul(scalar(-0), g), w) with learningRate 0: -0 + (-0 * 2) stays -0, while a
+    # +0 operand (say, a cached momentum of 0 mistaken for -0) would give +0.
+    u = tf.variable(tf.tensor([1.0]))
+    tf.train.momentum(0.1, 0.0).applyGradients({u.name: tf.tensor([1.0])})   # operand +0
+    w = tf.variable(tf.tensor([-0.0, 0.0, -0.0]))
+    tf.train.sgd(0.0).applyGradients({w.name: tf.tensor([2.0, 2.0, -2.0])})
+    expected = np.array([-0.0, 0.0, -0.0], np.float32) + \
+        np.float32(-0.0) * np.array([2.0, 2.0, -2.0], np.float32)      # [-0, +0, +0]
+    got = w.numpy()
+    assert np.array_equal(np.signbit(got), np.signbit(expected)) and np.signbit(got[0])

@@ -7,6 +7,14 @@ ops (one kernel per operation for all variables on CUDA) in float32, in exactly 
 operations TF.js uses, so results are bit-identical to the per-variable TF.js math (checked on
 CPU against TF.js's CPU backend; no host sync per step).
 
+Speed without changing a bit: every TF.js op is one torch op that rounds once (no fused
+multiply-add: torch's `addcmul` and `add(alpha=)` round once for two ops, so they are not
+used; `addcdiv` with value 1 rounds exactly as div-then-add and is); intermediate results go
+to work buffers kept between steps (`_scratch`, `mul_out`...), not fresh tensors; scalar
+operands are cached 0-d tensors on CPU (`operand`); square roots are NumPy's in place on CPU
+(`sqrt_`). The ~14 passes over the weights that TF.js's op order needs remain; torch's own
+Adam makes ~7 with fused, differently rounded kernels.
+
 Slot variables are kept by position in the gradient list (as TF.js does) and named as TF.js
 names them (`<varName>/m`, `<varName>/v`, ...); `getWeights()` lists `iter` (int32 scalar)
 first, then every slot variable, slot kind by slot kind.
@@ -21,7 +29,6 @@ first, then every slot variable, slot kind by slot kind.
 """
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import weakref
@@ -125,7 +132,6 @@ def add_out(xs: list, ys, outs: list) -> list:
     return outs
 
 
-@functools.lru_cache(maxsize=1024)
 def f32(x: float) -> float:
     """`x` rounded to float32, as TF.js does when a JS number meets a float32 tensor."""
     return float(np.float32(x))
@@ -140,8 +146,8 @@ def operand(x: float, like: list):
     for every op on every tensor, ~3x the cost of the op on a small tensor), else `x` itself.
     Either way the op multiplies (adds, ...) by the same float32 value."""
     t = like[0]
-    if t.dtype is not torch.float32 or not t.is_cpu:
-        return x
+    if t.dtype is not torch.float32 or not t.is_cpu or x == 0 or x != x:
+        return x                            # (a dict would not tell -0.0 from 0.0, or find NaN)
     s = _OPERANDS.get(x)
     if s is None:
         if len(_OPERANDS) >= 1024:          # learning-rate schedules make many values
