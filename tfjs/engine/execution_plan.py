@@ -93,7 +93,15 @@ class ExecutionPlan:
             [None] * (size - len(raws))
         msk = (list(masks) if masks is not None else [None] * len(raws)) + \
             [None] * (size - len(raws))
-        for step in self.steps:
+        self.run_steps(self.steps, raw, dts, tens, msk, training)
+        outs = self.out_slots
+        return ([raw[o] for o in outs], [dts[o] for o in outs], [tens[o] for o in outs],
+                [msk[o] for o in outs])
+
+    @classmethod
+    def run_steps(cls, steps: list, raw: list, dts: list, tens: list, msk: list, training) -> None:
+        """Run `steps` over the slot lists in place."""
+        for step in steps:
             layer = step.layer
             i = step.ins[0] if step.raw else None
             if i is not None and msk[i] is None and raw[i] is not None \
@@ -104,10 +112,7 @@ class ExecutionPlan:
                 raw[o] = out
                 dts[o] = 'float32' if out.is_floating_point() else dts[i]
                 continue
-            self._run_generic(step, raw, dts, tens, msk, training)
-        outs = self.out_slots
-        return ([raw[o] for o in outs], [dts[o] for o in outs], [tens[o] for o in outs],
-                [msk[o] for o in outs])
+            cls._run_generic(step, raw, dts, tens, msk, training)
 
     @staticmethod
     def _run_generic(step, raw, dts, tens, msk, training) -> None:

@@ -22,6 +22,7 @@ from ..tensor import Tensor, convert_to_tensor
 from ..serialization.registry import register_builtin
 from .container import Container
 from .execution_plan import wrap_outputs
+from .jit import CompiledForward, resolve_jit_compile
 from .topology import singleton_or_list, to_list
 from .training_utils import (check_array_lengths, class_weights_to_sample_weights, make_batches,
                              slice_rows, standardize_input_data)
@@ -30,7 +31,7 @@ FIT_KEYS = ('batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'v
             'shuffle', 'classWeight', 'sampleWeight', 'initialEpoch', 'stepsPerEpoch',
             'validationSteps', 'yieldEvery')
 PREDICT_KEYS = frozenset(('batchSize', 'verbose', 'steps'))
-COMPILE_KEYS = ('optimizer', 'loss', 'metrics', 'lossWeights')
+COMPILE_KEYS = ('optimizer', 'loss', 'metrics', 'lossWeights', 'jitCompile')
 YIELD_AUTO_MS = 125
 
 
@@ -60,6 +61,8 @@ class LayersModel(Container):
         self.history = None
         self.userDefinedMetadata = None
         self.collectedTrainableWeights = None
+        self._jit_compile = False
+        self._compiled_forward = None
 
     # ------------------------------------------------------------------ properties
     @property
@@ -95,6 +98,7 @@ class LayersModel(Container):
         from ..losses import get_loss
         from ..train import get_optimizer
         args = normalize_args(args, kwargs, COMPILE_KEYS, 'model.compile')
+        jit = resolve_jit_compile(args.get('jitCompile'))
         if args.get('loss') is None:
             raise ValueError('model.compile() needs a "loss", e.g. {"loss": "meanSquaredError"}.')
         optimizer = args.get('optimizer')
@@ -150,6 +154,8 @@ class LayersModel(Container):
         self._compile_metrics(args.get('metrics'))
         self.collectedTrainableWeights = self.trainableWeights
         self._train_step = None
+        self._jit_compile = jit
+        self._compiled_forward = None
 
     def _compile_metrics(self, metrics) -> None:
         nested = _nest_metrics(metrics, self.outputNames)
@@ -199,6 +205,18 @@ class LayersModel(Container):
         outs, _ = self.run_graph(inputs, None, training)
         return outs
 
+    def _train_forward(self, inputs: list) -> list:
+        """The forward pass of a training step: compiled chains of layers with `jitCompile`."""
+        if not self._jit_compile:
+            return self._forward(inputs, True)
+        plan = self._execution_plan()
+        compiled = self._compiled_forward
+        if compiled is None or compiled.plan is not plan:
+            compiled = self._compiled_forward = CompiledForward(plan, True)
+        raws, dtypes, tensors, _ = compiled.run(inputs, [t._value() for t in inputs],
+                                                [t.dtype for t in inputs])
+        return wrap_outputs(raws, dtypes, tensors)
+
     def _losses_and_metrics(self, outputs: list, targets: list, sample_weights: list | None,
                             with_grad: bool):
         """(total loss, [loss, per-output losses..., metrics...]) as torch scalars."""
@@ -240,7 +258,7 @@ class LayersModel(Container):
         variables = [w.read() for w in self.collectedTrainableWeights]
 
         def total_loss():
-            outputs = self._forward(inputs, True)
+            outputs = self._train_forward(inputs)
             total, values = self._losses_and_metrics(outputs, targets, sample_weights, True)
             holder['values'] = values
             return Tensor._make(total, 'float32')
