@@ -13,7 +13,7 @@ import pytest
 import torch
 
 import tfjs as tf
-from tfjs.train.optimizer import sqrt_
+from tfjs.train.optimizer import Optimizer, sqrt_
 from test_optimizers import FACTORIES, Emulator
 
 SHAPES = [(190, 180), (40, 50), (37,), (5, 7, 3), ()]   # 34200 > torch's 32768 grain: 2 threads
@@ -37,8 +37,11 @@ def _gradient(rng, shape, step):
     return g
 
 
+@pytest.mark.parametrize('grouped', [False, True], ids=['buffers', 'grouped'])
 @pytest.mark.parametrize('name', list(FACTORIES))
-def test_fast_path_matches_tfjs_op_order_bit_for_bit(name):
+def test_fast_path_matches_tfjs_op_order_bit_for_bit(name, grouped, monkeypatch):
+    if grouped:     # the path off the CPU: no work buffers, allocating torch._foreach_* ops
+        monkeypatch.setattr(Optimizer, '_scratch', lambda self, like, count: [None] * count)
     rng = np.random.default_rng(11)
     values = [rng.normal(size=s).astype(np.float32) for s in SHAPES]
     variables = [tf.variable(tf.tensor(v)) for v in values]

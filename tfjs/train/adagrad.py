@@ -37,11 +37,11 @@ class AdagradOptimizer(Optimizer):
         if not params:
             return
         accs = slots['accumulator']
-        t, denom = self._scratch(params, 2)
-        torch._foreach_add_(accs, mul_out(grads, grads, t))         # add(acc, square(g))
-        add_out(accs, operand(f32(EPSILON), params), denom)         # div(g, sqrt(add(acc, eps)))
+        w1, w2 = self._scratch(params, 2)
+        torch._foreach_add_(accs, mul_out(grads, grads, w1))        # add(acc, square(g))
+        denom = add_out(accs, operand(f32(EPSILON), params), w2)    # div(g, sqrt(add(acc, eps)))
         sqrt_(denom)
-        div_out(grads, denom, t)
+        t = div_out(grads, denom, w1)
         torch._foreach_mul_(t, operand(f32(-self.learningRate), params))
         torch._foreach_add_(params, t)
 

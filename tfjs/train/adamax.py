@@ -17,8 +17,8 @@ import numpy as np
 import torch
 
 from .adam import follow, scalar_variable
-from .optimizer import (EPSILON, Optimizer, add_out, check_number, div_out, f32, mul_out,
-                        operand)
+from .optimizer import (EPSILON, Optimizer, abs_out, add_out, check_number, div_out, f32,
+                        mul_out, operand)
 
 
 def beta_power(beta: float, n: int) -> np.float32:
@@ -65,15 +65,13 @@ class AdamaxOptimizer(Optimizer):
             lr = torch.div(torch.full_like(lr, f32(-self.learningRate)), lr)
             step = torch.div(lr, one_acc1)
             ms, vs = slots['m'], slots['v']
-            (t,) = self._scratch(params, 1)
+            (w1,) = self._scratch(params, 1)
             torch._foreach_mul_(ms, operand(b1, params))    # add(mul(m, b1), mul(g, 1-b1))
-            torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), t))
+            torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), w1))
             torch._foreach_mul_(vs, operand(f32(self.beta2), params))   # maximum(mul(v, b2), |g|)
-            for g, o in zip(grads, t):
-                torch.abs(g, out=o)
-            torch._foreach_maximum_(vs, t)
-            add_out(vs, operand(f32(self.epsilon), params), t)  # add(mul(step, div(m, v+eps)), w)
-            div_out(ms, t, t)
+            torch._foreach_maximum_(vs, abs_out(grads, w1))
+            t = add_out(vs, operand(f32(self.epsilon), params), w1)  # add(mul(step, m/(v+eps)), w)
+            t = div_out(ms, t, w1)
             torch._foreach_mul_(t, step)
             torch._foreach_add_(params, t)
         it.add_(1.0)

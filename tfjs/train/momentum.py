@@ -41,25 +41,25 @@ class MomentumOptimizer(SGDOptimizer):
         if self._schedule is not None:
             self._keras_step(params, grads, accs, m, c)
             return
-        (update,) = self._scratch(params, 1)
+        (w1,) = self._scratch(params, 1)
         torch._foreach_mul_(accs, m)                   # add(mul(m, acc), g)
         torch._foreach_add_(accs, grads)
         if self.useNesterov:
-            mul_out(accs, m, update)                   # add(g, mul(newAcc, m))
+            update = mul_out(accs, m, w1)              # add(g, mul(newAcc, m))
             torch._foreach_add_(update, grads)
             torch._foreach_mul_(update, c)
         else:
-            mul_out(accs, c, update)
+            update = mul_out(accs, c, w1)
         torch._foreach_add_(params, update)
 
     def _keras_step(self, params, grads, vs, m, c):
         """Keras 3's SGD momentum step (`c` = -learningRate)."""
-        scaled, update = self._scratch(params, 2)
+        w1, w2 = self._scratch(params, 2)
         torch._foreach_mul_(vs, m)                     # v = m*v - lr*g
-        mul_out(grads, c, scaled)
+        scaled = mul_out(grads, c, w1)
         torch._foreach_add_(vs, scaled)
         if self.useNesterov:
-            mul_out(vs, m, update)                     # w += m*v - lr*g
+            update = mul_out(vs, m, w2)                # w += m*v - lr*g
             torch._foreach_add_(update, scaled)
             torch._foreach_add_(params, update)
         else:

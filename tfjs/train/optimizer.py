@@ -87,48 +87,47 @@ def sqrt_(tensors: list) -> None:
 _NUMPY_SQRT = (torch.float32, torch.float64, torch.float16)
 
 
-def mul_out(xs: list, ys, outs: list) -> list:
-    """`outs[i] = xs[i] * ys[i]` (or `* ys` for a number or 0-d tensor), one rounding, no
-    allocation; returns `outs`."""
+def _out(op, foreach, xs: list, ys, outs: list | None) -> list:
+    """`op(xs[i], ys[i] or ys)` per tensor, each rounded once: written into `outs` (work buffers
+    from `Optimizer._scratch`), or, when `outs` is None (off the CPU, where `_scratch` keeps no
+    buffers), one grouped `torch._foreach_*` op that allocates. Use the returned list."""
+    if outs is None:
+        return foreach(xs, ys)
     if isinstance(ys, list):
         for x, y, o in zip(xs, ys, outs):
-            torch.mul(x, y, out=o)
+            op(x, y, out=o)
     else:
         for x, o in zip(xs, outs):
-            torch.mul(x, ys, out=o)
+            op(x, ys, out=o)
     return outs
 
 
-def div_out(xs: list, ys, outs: list) -> list:
-    """`outs[i] = xs[i] / ys[i]` (or `/ ys`), one rounding, no allocation; returns `outs`."""
-    if isinstance(ys, list):
-        for x, y, o in zip(xs, ys, outs):
-            torch.div(x, y, out=o)
-    else:
-        for x, o in zip(xs, outs):
-            torch.div(x, ys, out=o)
-    return outs
+def mul_out(xs: list, ys, outs: list | None) -> list:
+    """`xs[i] * ys[i]` (or `* ys`), see `_out`."""
+    return _out(torch.mul, torch._foreach_mul, xs, ys, outs)
 
 
-def sub_out(xs: list, ys, outs: list) -> list:
-    """`outs[i] = xs[i] - ys[i]` (or `- ys`), one rounding, no allocation; returns `outs`."""
-    if isinstance(ys, list):
-        for x, y, o in zip(xs, ys, outs):
-            torch.sub(x, y, out=o)
-    else:
-        for x, o in zip(xs, outs):
-            torch.sub(x, ys, out=o)
-    return outs
+def div_out(xs: list, ys, outs: list | None) -> list:
+    """`xs[i] / ys[i]` (or `/ ys`), see `_out`."""
+    return _out(torch.div, torch._foreach_div, xs, ys, outs)
 
 
-def add_out(xs: list, ys, outs: list) -> list:
-    """`outs[i] = xs[i] + ys[i]` (or `+ ys`), one rounding, no allocation; returns `outs`."""
-    if isinstance(ys, list):
-        for x, y, o in zip(xs, ys, outs):
-            torch.add(x, y, out=o)
-    else:
-        for x, o in zip(xs, outs):
-            torch.add(x, ys, out=o)
+def sub_out(xs: list, ys, outs: list | None) -> list:
+    """`xs[i] - ys[i]` (or `- ys`), see `_out`."""
+    return _out(torch.sub, torch._foreach_sub, xs, ys, outs)
+
+
+def add_out(xs: list, ys, outs: list | None) -> list:
+    """`xs[i] + ys[i]` (or `+ ys`), see `_out`."""
+    return _out(torch.add, torch._foreach_add, xs, ys, outs)
+
+
+def abs_out(xs: list, outs: list | None) -> list:
+    """`|xs[i]|`, see `_out`."""
+    if outs is None:
+        return torch._foreach_abs(xs)
+    for x, o in zip(xs, outs):
+        torch.abs(x, out=o)
     return outs
 
 
@@ -283,7 +282,11 @@ class Optimizer(SnakeCaseAliases, Serializable):
 
     def _scratch(self, like: list, count: int) -> list:
         """`count` lists of work tensors shaped as `like`, kept between steps (no allocation
-        per step); reallocated only when the shapes, dtypes or devices change."""
+        per step; reallocated only when the shapes, dtypes or devices change), for `mul_out`
+        and its kin. Off the CPU: `count` Nones (grouped ops that allocate launch fewer
+        kernels there, and CUDA's caching allocator makes allocation cheap)."""
+        if not like[0].is_cpu:
+            return [None] * count
         key = [(t.shape, t.dtype, t.device) for t in like]
         ws = self._workspace
         if ws is None or ws[0] != key or len(ws[1]) < count:

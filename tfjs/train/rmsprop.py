@@ -52,22 +52,22 @@ class RMSPropOptimizer(Optimizer):
         d, one_d = operand(f32(self.decay), params), operand(f32(1 - self.decay), params)
         lr = operand(f32(self.learningRate), params)
         ms, moms = slots['rms'], slots['momentum']
-        t, denom = self._scratch(params, 2)
+        w1, w2 = self._scratch(params, 2)
         torch._foreach_mul_(ms, d)                      # add(mul(ms, decay), mul(g^2, 1-decay))
-        mul_out(grads, grads, t)
+        t = mul_out(grads, grads, w1)
         torch._foreach_mul_(t, one_d)
         torch._foreach_add_(ms, t)
         if self.centered:
             mg = slots['mg']
             torch._foreach_mul_(mg, d)                  # add(mul(mg, decay), mul(g, 1-decay))
-            torch._foreach_add_(mg, mul_out(grads, one_d, t))
-            mul_out(mg, mg, t)                          # sqrt((ms - mg^2) + eps)
-            sub_out(ms, t, denom)
+            torch._foreach_add_(mg, mul_out(grads, one_d, w1))
+            sq = mul_out(mg, mg, w1)                    # sqrt((ms - mg^2) + eps)
+            denom = sub_out(ms, sq, w2)
             torch._foreach_add_(denom, operand(f32(self.epsilon), params))
         else:
-            add_out(ms, operand(f32(self.epsilon), params), denom)       # sqrt(ms + eps)
+            denom = add_out(ms, operand(f32(self.epsilon), params), w2)       # sqrt(ms + eps)
         sqrt_(denom)
-        mul_out(grads, lr, t)                 # add(mul(mom, momentum), div(mul(g, lr), sqrt))
+        t = mul_out(grads, lr, w1)                 # add(mul(mom, momentum), div(mul(g, lr), sqrt))
         torch._foreach_mul_(moms, operand(f32(self.momentum), params))
         torch._foreach_addcdiv_(moms, t, denom)         # value 1: mom + (t/denom), two roundings
         torch._foreach_sub_(params, moms)
