@@ -32,11 +32,29 @@ def _float(x: torch.Tensor) -> torch.Tensor:
     return x if x.is_floating_point() else x.to(torch.float32)
 
 
+def _ceil_mode_fits(sizes, kernel, strides, pads) -> bool:
+    """Whether torch's ceil_mode windows (padding `before` on both sides, the last window
+    allowed past the end, elements off the input ignored) are exactly the windows of
+    (before, after) padding: the same starts and the same number of windows."""
+    for size, k, s, (b, a) in zip(sizes, kernel, strides, pads):
+        if 2 * b > k or a < b:
+            return False
+        out = -(-(size + 2 * b - k) // s) + 1
+        if (out - 1) * s >= size + b:
+            out -= 1
+        if out != (size + b + a - k) // s + 1:
+            return False
+    return True
+
+
 def max_pool(x: torch.Tensor, kernel, strides, pads) -> torch.Tensor:
     """Max pooling of x (N, C, *spatial) with (before, after) pads that never win."""
     n = x.ndim - 2
+    befores = tuple(b for b, _ in pads)
     if all(b == a and 2 * b <= k for (b, a), k in zip(pads, kernel)):
-        return _MAX[n](x, tuple(kernel), tuple(strides), tuple(b for b, _ in pads))
+        return _MAX[n](x, tuple(kernel), tuple(strides), befores)
+    if _ceil_mode_fits(x.shape[2:], kernel, strides, pads):     # TF's uneven 'same': no copy
+        return _MAX[n](x, tuple(kernel), tuple(strides), befores, ceil_mode=True)
     x, _ = cc.pad_input(x, pads, float('-inf'))
     return _MAX[n](x, tuple(kernel), tuple(strides))
 
@@ -45,8 +63,11 @@ def avg_pool(x: torch.Tensor, kernel, strides, pads) -> torch.Tensor:
     """Average pooling of x (N, C, *spatial), each window divided by its count of real
     (unpadded) elements."""
     n = x.ndim - 2
+    befores = tuple(b for b, _ in pads)
     if all(b == a and 2 * b <= k for (b, a), k in zip(pads, kernel)):
-        return _AVG[n](x, tuple(kernel), tuple(strides), tuple(b for b, _ in pads),
+        return _AVG[n](x, tuple(kernel), tuple(strides), befores, count_include_pad=False)
+    if _ceil_mode_fits(x.shape[2:], kernel, strides, pads):     # TF's uneven 'same': no copy
+        return _AVG[n](x, tuple(kernel), tuple(strides), befores, ceil_mode=True,
                        count_include_pad=False)
     total = _AVG[n](cc.pad_input(x, pads)[0], tuple(kernel), tuple(strides), divisor_override=1)
     ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
