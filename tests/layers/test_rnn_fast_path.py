@@ -119,3 +119,33 @@ def test_masks_and_recurrent_dropout_keep_the_step_loop(monkeypatch):
                                        tf.layers.lstm({'units': 3})]})
     masked.predict(tf.ones([2, 4, 3]))
     assert not called
+
+
+@pytest.mark.parametrize('factory', ['lstm', 'gru', 'simpleRNN'])
+def test_second_backward_through_a_retained_graph(monkeypatch, factory):
+    """The first backward hands the scratch buffers back; a second one recomputes."""
+    rs = np.random.RandomState(2)
+    layer = getattr(tf.layers, factory)({'units': 3, 'returnSequences': True,
+                                         'activation': 'relu'})
+    layer.build([None, 5, 2])
+    x = rs.randn(2, 5, 2).astype(np.float32)
+
+    def grads(fast):
+        monkeypatch.setattr(_rnn_autograd, 'USE_AUTOGRAD_KERNELS', fast)
+        xt = torch.tensor(x, requires_grad=True)
+        _, seq, _ = layer.run(xt, layer._zero_states(xt), None, False, True)
+        loss = (seq ** 2).sum()
+        first = torch.autograd.grad(loss, xt, retain_graph=True)[0]
+        return first.numpy(), torch.autograd.grad(loss, xt)[0].numpy()
+    fast, loop = grads(True), grads(False)
+    for a, b in zip(fast + loop[:1], loop + fast[1:]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_workspace_reuses_buffers_of_a_shape():
+    from tfjs.layers import _rnn_workspace as W
+    like = torch.zeros(1)
+    t = W.take((3, 7), like)
+    W.give(t)
+    assert W.take((3, 7), like) is t
+    assert W.take((3, 7), like) is not t

@@ -49,9 +49,10 @@ class KernelActivation:
         if kind is A.Tanh:
             torch.tanh(src, out=out)
         elif kind is A.HardSigmoid:
-            # 0.5 + 0.2 * x (two roundings, as TF.js and HardSigmoid.apply_raw), then clip
-            torch.mul(src, 0.2, out=out)
-            out.add_(0.5)
+            # 0.5 + 0.2 * x (two roundings, as TF.js and HardSigmoid.apply_raw), then clip;
+            # 0-d tensor operands skip wrapping a Python scalar on every call
+            torch.mul(src, _const(0.2, src), out=out)
+            out.add_(_const(0.5, src))
             out.clamp_(0.0, 1.0)
         elif kind is A.Sigmoid:
             torch.sigmoid(src, out=out)
@@ -94,6 +95,16 @@ class KernelActivation:
 
 
 _BOUNDS: list = []
+_CONSTS: dict = {}
+
+
+def _const(value: float, like: torch.Tensor) -> torch.Tensor:
+    """A cached 0-d tensor holding `value` with `like`'s dtype and device."""
+    key = (value, like.dtype, like.device)
+    t = _CONSTS.get(key)
+    if t is None:
+        t = _CONSTS[key] = torch.tensor(value, dtype=like.dtype, device=like.device)
+    return t
 
 
 def _hard_sigmoid_open_bounds() -> tuple:

@@ -87,6 +87,21 @@ def _recompute(ctx, grads):
     return tuple(result)
 
 
+def _last_dh(dseq, dh_last, steps, like, units):
+    """The gradient reaching the last output: from the sequence and from the final state."""
+    if dseq is None:
+        return dh_last if dh_last is not None else like.new_zeros(like.shape[1], units)
+    return dseq[steps - 1] if dh_last is None else dseq[steps - 1] + dh_last
+
+
+def _recurrent_grad(dz_t, rt, dseq_prev, out):
+    """`dz_t @ R^T (+ dseq_prev)` into `out`: the gradient reaching the previous output."""
+    torch.mm(dz_t, rt, out=out)
+    if dseq_prev is not None:
+        out.add_(dseq_prev)
+    return out
+
+
 def _input_grads(ctx, dxp2d, x2d, w):
     """(dx, dW, db-input) from the gate gradients of the input projection."""
     need = ctx.needs_input_grad
@@ -132,7 +147,7 @@ def _lstm_forward(x2d, w, b, r, h0, c0, act, ract, steps):
     return z, a, h, c, tc
 
 
-def _lstm_backward(ctx, dseq, dc_last):
+def _lstm_backward(ctx, dseq, dh_last, dc_last):
     cfg = ctx.cfg
     x2d, w, r, z, a, h, c, tc = ctx.bufs
     steps, batch, g4 = z.shape
@@ -152,9 +167,9 @@ def _lstm_backward(ctx, dseq, dc_last):
     dz3 = dz.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
     n3 = n.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
     no, ks, af = n[..., :u].unbind(0), k.unbind(0), a[..., 2 * u:3 * u].unbind(0)
-    rt = r.t()
+    rt = r.t().contiguous()
     need_h0 = ctx.needs_input_grad[4]
-    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    dh = _last_dh(dseq, dh_last, steps, z, u)
     dc = dc_last.clone() if dc_last is not None else z.new_zeros(batch, u)
     dc1 = dc.unsqueeze(1)
     buf = z.new_empty(batch, u)
@@ -165,11 +180,7 @@ def _lstm_backward(ctx, dseq, dc_last):
         torch.mul(dc1, n3[t], out=dz3[t])
         dc.mul_(af[t])
         if t > 0:
-            if dseq is not None:
-                torch.addmm(dseq[t - 1], dzs[t], rt, out=buf)
-            else:
-                torch.mm(dzs[t], rt, out=buf)
-            dh = buf
+            dh = _recurrent_grad(dzs[t], rt, None if dseq is None else dseq[t - 1], buf)
         elif need_h0:
             dh0 = torch.mm(dzs[0], rt)
     dz2 = dz.view(steps * batch, g4)
@@ -198,13 +209,13 @@ class _LSTMFunction(torch.autograd.Function):
         else:
             ctx.bufs = None
             W.give(z, a, c, tc)
-        return h[1:], c_last
+        return h[1:], h[cfg.steps].clone(), c_last
 
     @staticmethod
-    def backward(ctx, dseq, dc_last):
+    def backward(ctx, dseq, dh_last, dc_last):
         if torch.is_grad_enabled() or ctx.bufs is None:
-            return _recompute(ctx, (dseq, dc_last))
-        return _lstm_backward(ctx, dseq, dc_last)
+            return _recompute(ctx, (dseq, dh_last, dc_last))
+        return _lstm_backward(ctx, dseq, dh_last, dc_last)
 
 
 def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Tensor,
@@ -213,16 +224,16 @@ def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Ten
     """LSTM over time-major `xs` `[T, B, in]` with Keras weights (gates i, f, c, o).
 
     `activation` / `recurrent_activation` are tfjs Activations (elementwise; see
-    `supports`). `slow(x2d, kernel, bias, recurrent, h0, c0) -> (seq, c)` is the
+    `supports`). `slow(x2d, kernel, bias, recurrent, h0, c0) -> (seq, h, c)` is the
     differentiable step loop, used only for second-order gradients. Returns
     `(outputs [T, B, u], [h, c])`."""
     steps, batch = xs.shape[:2]
     act, ract = KernelActivation(activation), KernelActivation(recurrent_activation)
     x2d = xs.reshape(steps * batch, xs.shape[-1])
     grad = _needs_grad(x2d, kernel, bias, recurrent, h0, c0)
-    seq, c = _LSTMFunction.apply(x2d, kernel, bias, recurrent, h0, c0,
-                                 _Config(steps, act, ract, slow, grad))
-    return seq, [seq[-1], c]
+    seq, h, c = _LSTMFunction.apply(x2d, kernel, bias, recurrent, h0, c0,
+                                    _Config(steps, act, ract, slow, grad))
+    return seq, [h, c]
 
 
 # ------------------------------------------------------------------------------------ GRU
@@ -270,7 +281,7 @@ def _gru_forward(x2d, w, b, r, h0, act, ract, steps, reset_after):
     return z, a, h, omz, extra
 
 
-def _gru_backward(ctx, dseq):
+def _gru_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
     x2d, w, r, z, a, h, omz, extra = ctx.bufs
     steps, batch, g3 = z.shape
@@ -289,7 +300,7 @@ def _gru_backward(ctx, dseq):
     az, ar = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0)
     nz, nr, nh = n_z.unbind(0), n[..., u:2 * u].unbind(0), n[..., 2 * u:].unbind(0)
     need_h0 = ctx.needs_input_grad[4]
-    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    dh = _last_dh(dseq, dh_last, steps, z, u)
     bufs = [z.new_empty(batch, u), z.new_empty(batch, u)]
     dz = W.take(z.shape, z)          # d(input projection)
     dzs_zr, dzz, dzr, dzh = dz[..., :2 * u].unbind(0), dz[..., :u].unbind(0), \
@@ -298,7 +309,7 @@ def _gru_backward(ctx, dseq):
         d_inner = W.take(z.shape, z)                            # d(h @ R + b_rec)
         dis, diz, dir_, dih = d_inner.unbind(0), d_inner[..., :u].unbind(0), \
             d_inner[..., u:2 * u].unbind(0), d_inner[..., 2 * u:].unbind(0)
-        rt = r.t()
+        rt = r.t().contiguous()
         for t in range(steps - 1, -1, -1):
             torch.mul(dh, nz[t], out=diz[t])
             torch.mul(dh, nh[t], out=dzh[t])
@@ -320,7 +331,7 @@ def _gru_backward(ctx, dseq):
         db = torch.stack([db_in, di2.sum(0)]) if db_in is not None else None
         W.give(d_inner)
     else:
-        rt_zr, rt_h = r[:, :2 * u].t(), r[:, 2 * u:].t()
+        rt_zr, rt_h = r[:, :2 * u].t().contiguous(), r[:, 2 * u:].t().contiguous()
         drh = z.new_empty(batch, u)
         for t in range(steps - 1, -1, -1):
             torch.mul(dh, nz[t], out=dzz[t])
@@ -361,28 +372,28 @@ class _GRUFunction(torch.autograd.Function):
         else:
             ctx.bufs = None
             W.give(z, a, omz, extra)
-        return h[1:]
+        return h[1:], h[cfg.steps].clone()
 
     @staticmethod
-    def backward(ctx, dseq):
+    def backward(ctx, dseq, dh_last):
         if torch.is_grad_enabled() or ctx.bufs is None:
-            return _recompute(ctx, (dseq,))
-        return _gru_backward(ctx, dseq)
+            return _recompute(ctx, (dseq, dh_last))
+        return _gru_backward(ctx, dseq, dh_last)
 
 
 def gru(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor, recurrent: torch.Tensor,
         bias: torch.Tensor | None, activation, recurrent_activation, reset_after: bool,
         slow: Callable | None) -> tuple:
     """GRU over time-major `xs` with Keras weights (gates z, r, h; bias `[2, 3u]` when
-    `reset_after`). `slow(x2d, kernel, bias, recurrent, h0) -> (seq,)` serves second-order
+    `reset_after`). `slow(x2d, kernel, bias, recurrent, h0) -> (seq, h)` serves second-order
     gradients. Returns `(outputs [T, B, u], [h])`."""
     steps, batch = xs.shape[:2]
     act, ract = KernelActivation(activation), KernelActivation(recurrent_activation)
     x2d = xs.reshape(steps * batch, xs.shape[-1])
     grad = _needs_grad(x2d, kernel, bias, recurrent, h0)
-    seq = _GRUFunction.apply(x2d, kernel, bias, recurrent, h0,
-                             _Config(steps, act, ract, slow, grad, reset_after))
-    return seq, [seq[-1]]
+    seq, h = _GRUFunction.apply(x2d, kernel, bias, recurrent, h0,
+                                _Config(steps, act, ract, slow, grad, reset_after))
+    return seq, [h]
 
 
 # ------------------------------------------------------------------------------- SimpleRNN
@@ -398,26 +409,22 @@ def _rnn_forward(x2d, w, b, r, h0, act, steps):
     return z, h
 
 
-def _rnn_backward(ctx, dseq):
+def _rnn_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
     x2d, w, r, z, h = ctx.bufs
     steps, batch, u = z.shape
     d = W.take(z.shape, z)
     cfg.act.derivative(z, h[1:], d)
     dz = W.take(z.shape, z)
-    ds, dzs, rt = d.unbind(0), dz.unbind(0), r.t()
+    ds, dzs, rt = d.unbind(0), dz.unbind(0), r.t().contiguous()
     need_h0 = ctx.needs_input_grad[4]
-    dh = dseq[steps - 1] if dseq is not None else z.new_zeros(batch, u)
+    dh = _last_dh(dseq, dh_last, steps, z, u)
     buf = z.new_empty(batch, u)
     dh0 = None
     for t in range(steps - 1, -1, -1):
         torch.mul(dh, ds[t], out=dzs[t])
         if t > 0:
-            if dseq is not None:
-                torch.addmm(dseq[t - 1], dzs[t], rt, out=buf)
-            else:
-                torch.mm(dzs[t], rt, out=buf)
-            dh = buf
+            dh = _recurrent_grad(dzs[t], rt, None if dseq is None else dseq[t - 1], buf)
         elif need_h0:
             dh0 = torch.mm(dzs[0], rt)
     dz2 = dz.view(steps * batch, u)
@@ -440,24 +447,24 @@ class _SimpleRNNFunction(torch.autograd.Function):
         else:
             ctx.bufs = None
             W.give(z)
-        return h[1:]
+        return h[1:], h[cfg.steps].clone()
 
     @staticmethod
-    def backward(ctx, dseq):
+    def backward(ctx, dseq, dh_last):
         if torch.is_grad_enabled() or ctx.bufs is None:
-            return _recompute(ctx, (dseq,))
-        return _rnn_backward(ctx, dseq)
+            return _recompute(ctx, (dseq, dh_last))
+        return _rnn_backward(ctx, dseq, dh_last)
 
 
 def simple_rnn(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor,
                recurrent: torch.Tensor, bias: torch.Tensor | None, activation,
                slow: Callable | None) -> tuple:
-    """SimpleRNN over time-major `xs`. `slow(x2d, kernel, bias, recurrent, h0) -> (seq,)`
+    """SimpleRNN over time-major `xs`. `slow(x2d, kernel, bias, recurrent, h0) -> (seq, h)`
     serves second-order gradients. Returns `(outputs [T, B, u], [h])`."""
     steps, batch = xs.shape[:2]
     x2d = xs.reshape(steps * batch, xs.shape[-1])
     grad = _needs_grad(x2d, kernel, bias, recurrent, h0)
-    seq = _SimpleRNNFunction.apply(x2d, kernel, bias, recurrent, h0,
-                                   _Config(steps, KernelActivation(activation), None, slow,
-                                           grad))
-    return seq, [seq[-1]]
+    seq, h = _SimpleRNNFunction.apply(x2d, kernel, bias, recurrent, h0,
+                                      _Config(steps, KernelActivation(activation), None, slow,
+                                              grad))
+    return seq, [h]

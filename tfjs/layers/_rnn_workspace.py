@@ -16,7 +16,7 @@ import threading
 
 import torch
 
-LIMIT_BYTES = 256 << 20
+LIMIT_BYTES = 64 << 20
 
 _free: dict = {}
 _lock = threading.Lock()

@@ -266,11 +266,12 @@ class SimpleRNNCell(DenseCell):
             steps, batch = xs.shape[:2]
 
             def slow(x2d, w, b, r, h0):
-                return self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None, None,
-                                  True)[:1]
+                seq, _, final = self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None,
+                                           None, True)
+                return seq, final[0]
             out, final = AG.simple_rnn(xs, states[0], kernel, recurrent, bias, self.activation,
                                        slow)
-            return (out if need_seq else None), out[-1], final
+            return (out if need_seq else None), final[0], final
         return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
 
     def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
@@ -326,11 +327,12 @@ class GRUCell(DenseCell):
             steps, batch = xs.shape[:2]
 
             def slow(x2d, w, b, r, h0):
-                return self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None, None,
-                                  True)[:1]
+                seq, _, final = self._loop(x2d.view(steps, batch, -1), [h0], w, r, b, None,
+                                           None, True)
+                return seq, final[0]
             out, final = AG.gru(xs, states[0], kernel, recurrent, bias, self.activation,
                                 self.recurrentActivation, self.resetAfter, slow)
-            return (out if need_seq else None), out[-1], final
+            return (out if need_seq else None), final[0], final
         return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
 
     def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
@@ -443,10 +445,10 @@ class LSTMCell(DenseCell):
             def slow(x2d, w, b, r, h0, c0):
                 seq, _, final = self._loop(x2d.view(steps, batch, -1), [h0, c0], w, r, b,
                                            None, None, True)
-                return seq, final[1]
+                return seq, final[0], final[1]
             out, final = AG.lstm(xs, states[0], states[1], kernel, recurrent, bias,
                                  self.activation, self.recurrentActivation, slow)
-            return (out if need_seq else None), out[-1], final
+            return (out if need_seq else None), final[0], final
         return self._loop(xs, states, kernel, recurrent, bias, rdp, mask, need_seq)
 
     def _loop(self, xs, states, kernel, recurrent, bias, rdp, mask, need_seq):
