@@ -52,6 +52,8 @@ def _k2_out(entry, top=False):
         return entry
     if cls == 'RNN':
         config = _rnn_config(config)
+    if cls in _LOOKUPS:
+        config = _lookup_to_keras2(cls, config)
     for key in _NESTED_LAYER_KEYS:
         if _is_object(config.get(key)):
             config[key] = {'module': 'keras.layers', **_k2_out(config[key]),
@@ -61,6 +63,27 @@ def _k2_out(entry, top=False):
                            if _is_object(c) else c for c in config['cells']]
     entry['config'] = config
     return entry
+
+
+_LOOKUPS = ('StringLookup', 'IntegerLookup')
+
+
+def _lookup_to_keras2(cls: str, config: dict) -> dict:
+    """tf-keras's lookup layers take neither `oov_method` (Keras 3's; only its default,
+    floormod, exists there) nor StringLookup's `vocabulary_dtype`, and want an integer dtype
+    for integer outputs."""
+    config = dict(config)
+    if config.get('oov_method', 'floormod') != 'floormod':
+        raise UnsupportedError(f'{cls} "{config.get("name")}" uses oov_method '
+                               f'"{config["oov_method"]}", which tf-keras does not have; save '
+                               'as .keras.')
+    config.pop('oov_method', None)
+    config.pop('salt', None)
+    if cls == 'StringLookup':
+        config.pop('vocabulary_dtype', None)
+    if config.get('output_mode', 'int') == 'int' and config.get('dtype') in (None, 'float32'):
+        config['dtype'] = 'int64'
+    return config
 
 
 # ============================================================================ TF.js -> Keras 3
@@ -198,6 +221,8 @@ def layer_to_keras3(entry: dict, shapes: dict | None = None) -> dict:
                'negative_slope': 0.0, 'threshold': float(out.get('theta', 1.0))}
     elif cls == 'Embedding':
         out.pop('input_length', None)
+    elif cls == 'StringLookup':
+        out.pop('vocabulary_dtype', None)        # Keras 3's StringLookup sets it itself
     return {'module': 'keras.layers', 'class_name': k3_cls, 'config': out,
             'registered_name': None}
 

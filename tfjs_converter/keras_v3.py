@@ -131,10 +131,8 @@ def read(path: str) -> ConvertedModel:
         if config is None:
             raise FileFormatError(f'{where} has no config.json: it is not a Keras 3 model file.')
         metadata = _json_member(zf, members, METADATA, where) or {}
-        if any(n.startswith('assets/') for n in members):
-            warnings.warn(f'{where} has assets (e.g. lookup-layer vocabularies); they are not '
-                          'converted.')
         notes: list = []
+        apply_assets(config, read_assets(zf, members, where), where, notes)
         topology = dialects.keras3_to_tfjs(config, notes)
         keras_version = metadata.get('keras_version') if isinstance(metadata, dict) else None
         weights, opt_arrays = [], []
@@ -156,6 +154,96 @@ def read(path: str) -> ConvertedModel:
                            notes=notes)
     attach_training_state(model, opt_arrays, where)
     return model
+
+
+# ------------------------------------------------------------------------------- assets
+
+ASSET_FILES = {'StringLookup': 'vocabulary.txt', 'IntegerLookup': 'vocabulary.txt'}
+MAX_ASSET_BYTES = 1024 ** 3
+
+
+def read_assets(zf, members: dict, where: str) -> dict:
+    """`{asset dir: {file name: bytes}}` of the archive's `assets/` members (the dir is the
+    object's store path, `layers/string_lookup`)."""
+    out: dict = {}
+    for name, info in members.items():
+        if name.startswith('assets/'):
+            folder, _, fname = name[len('assets/'):].rpartition('/')
+            out.setdefault(folder, {})[fname] = _read_member(zf, info, where, MAX_ASSET_BYTES)
+    return out
+
+
+def apply_assets(config: dict, assets: dict, where: str, notes: list, prefix: str = '') -> None:
+    """Put the vocabularies Keras 3 saved as assets (`vocabulary.txt`, one token per line,
+    special tokens first) into the lookup layers' configs, as `vocabulary` lists; assets no
+    layer reads are refused."""
+    used: set = set()
+    _apply_assets(config, assets, where, prefix, used)
+    unused = sorted(set(assets) - used)
+    if unused:
+        raise FileFormatError(f'{where} has assets for {", ".join(unused[:5])}, which no layer '
+                              'this reader knows reads (only StringLookup / IntegerLookup '
+                              'vocabularies are assets here).')
+    if used:
+        notes.append(f'vocabularies read from the assets of {", ".join(sorted(used))}')
+
+
+def _apply_assets(entry, assets, where, prefix, used) -> None:
+    cls = entry.get('class_name')
+    cfg = entry.get('config')
+    for layer, group in schema.keras3_layer_groups(cls, cfg):
+        path = f'{prefix}layers/{group}'
+        lcls = layer.get('class_name')
+        if lcls in schema.MODEL_CLASSES:
+            _apply_assets(layer, assets, where, path + '/', used)
+            continue
+        files = assets.get(path)
+        if not files:
+            continue
+        fname = ASSET_FILES.get(lcls)
+        if fname is None or fname not in files:
+            raise FileFormatError(f'{where}: layer "{schema.layer_entry_name(layer)}" ({lcls}) '
+                                  f'has assets {sorted(files)}, which this reader does not '
+                                  'read.')
+        lcfg = layer.setdefault('config', {})
+        if lcfg.get('output_mode') in ('tf_idf', 'tfIdf'):
+            raise FileFormatError(f'{where}: the tf_idf {lcls} "{lcfg.get("name")}" keeps its '
+                                  'IDF weights beside its vocabulary asset; not supported.')
+        try:
+            lines = files[fname].decode('utf-8').split('\n')
+        except UnicodeDecodeError:
+            raise FileFormatError(f'{where}: {path}/{fname} is not UTF-8 text.') from None
+        if lcls == 'IntegerLookup':
+            try:
+                lines = [int(t) for t in lines]
+            except ValueError:
+                raise FileFormatError(f'{where}: {path}/{fname} holds a non-integer token for '
+                                      'an IntegerLookup.') from None
+        lcfg['vocabulary'] = lines
+        used.add(path)
+
+
+def extract_assets(config: dict, prefix: str = '') -> dict:
+    """Move lookup-layer vocabularies out of a Keras 3 config into assets, as Keras saves an
+    adapted layer: `{'assets/<store path>/vocabulary.txt': bytes}` (config `vocabulary:
+    None`). Vocabularies with a newline in a token, or with IDF weights, stay in the config."""
+    out: dict = {}
+    for layer, group in schema.keras3_layer_groups(config.get('class_name'),
+                                                   config.get('config')):
+        path = f'{prefix}layers/{group}'
+        cls = layer.get('class_name')
+        if cls in schema.MODEL_CLASSES:
+            out.update(extract_assets(layer, path + '/'))
+            continue
+        lcfg = layer.get('config') or {}
+        vocab = lcfg.get('vocabulary')
+        if cls not in ASSET_FILES or not isinstance(vocab, list) or not vocab or \
+                lcfg.get('idf_weights') is not None or \
+                any('\n' in str(t) for t in vocab):
+            continue
+        out[f'assets/{path}/{ASSET_FILES[cls]}'] = '\n'.join(str(t) for t in vocab).encode()
+        lcfg['vocabulary'] = None
+    return out
 
 
 def attach_training_state(model: ConvertedModel, opt_arrays: list, where: str,
@@ -393,9 +481,10 @@ def archive_members(model: ConvertedModel, shapes: dict | None = None) -> dict:
         config['compile_config'] = compile_config
         if arrays:
             optimizer = (compile_config['optimizer']['config']['name'], arrays)
+    assets = extract_assets(config)
     return {METADATA: json.dumps(metadata).encode('utf-8'),
             CONFIG: json.dumps(config).encode('utf-8'),
-            WEIGHTS_H5: weights_h5_bytes(model, optimizer)}
+            WEIGHTS_H5: weights_h5_bytes(model, optimizer), **assets}
 
 
 def write(model: ConvertedModel, path: str, shapes: dict | None = None) -> None:

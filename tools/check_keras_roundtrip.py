@@ -15,8 +15,9 @@ Cases written by tests/convert/test_keras_training_roundtrip.py (`tfjs_train_<op
 saved with `includeOptimizer: true`) are also loaded *compiled* (Keras 3 for `.keras`, tf-keras
 for `.h5`): the script checks the optimizer class and iteration count Keras restored, trains 2
 full-batch steps on the saved batch and compares every layer's weights with those tfjs reached
-from the same state ("train" rows; OK below 1e-5; Keras's Adam/Adamax place epsilon
-differently, which stays far below that here).
+from the same state ("train" rows; OK below 1e-5, or 1e-4 for Adam and Adamax: Keras adds
+epsilon to sqrt(v) before the bias correction, TF.js after, which moves a weight whose gradients
+are tiny by up to ~1e-5 of the learning rate per step).
 
     TFJS_KERAS_ROUNDTRIP_DIR=/tmp/rt .venv/bin/python -m pytest -q \\
         tests/convert/test_keras_roundtrip_files.py
@@ -34,9 +35,15 @@ warnings.simplefilter('ignore')
 import numpy as np  # noqa: E402
 
 TOL = 1e-5
+TOL_ADAM = 1e-4
 
 
 def _predict(model, xs):
+    if any(x.dtype.kind in 'US' for x in xs):       # string inputs: call the model on tensors
+        import tensorflow as tf
+        out = model([tf.constant(x) for x in xs] if len(xs) > 1 else tf.constant(xs[0]))
+        out = [np.asarray(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
+        return out
     out = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
     return [np.asarray(o) for o in (out if isinstance(out, (list, tuple)) else [out])]
 
@@ -118,7 +125,10 @@ def main(folder):
         for fmt, loader_name, load in checks:
             try:
                 diff = load() if fmt.startswith('train') else _diff(_predict(load(), xs), ys)
-                status = 'OK' if diff <= TOL else 'DIFF'
+                tol = TOL
+                if fmt.startswith('train') and str(data['optimizer']) in ('Adam', 'Adamax'):
+                    tol = TOL_ADAM
+                status = 'OK' if diff <= tol else 'DIFF'
                 detail = f'{diff:.2e}'
             except Exception as exc:      # report and go on
                 status, detail = 'FAIL', f'{type(exc).__name__}: {str(exc).splitlines()[0][:90]}'
