@@ -1,6 +1,8 @@
 """The execution plan (raw torch steps for plain layers, `tfjs/engine/execution_plan.py`) and
 predict's fast input check give what the general path gives: the same values, dtypes, masks,
 errors and tensor accounting, for many model shapes and after the model changes."""
+import gc
+
 import numpy as np
 import pytest
 
@@ -62,6 +64,34 @@ def test_sequential_matches_general_path_and_layer_by_layer():
     np.testing.assert_allclose(out.arraySync(), y.arraySync(), rtol=0, atol=0)
     assert_same(model.predictOnBatch(x), out)
     assert_same(model.apply(x), out)
+
+
+def test_plain_stack_runs_as_a_chain_and_matches():
+    model = tf.sequential({'layers': [
+        L.conv2d({'filters': 3, 'kernelSize': 2, 'inputShape': [5, 5, 2], 'activation': 'relu'}),
+        L.batchNormalization(), L.zeroPadding2d({'padding': 1}),
+        L.dense({'units': 4, 'activation': 'elu'})]})
+    x = tf.tensor(RS.randn(3, 5, 5, 2).astype(np.float32))
+    out = model.predict(x)
+    plan = model.model._execution_plan()
+    assert plan.chain is not None and len(plan.chain) == 4
+    assert_same(out, reference(model, x))
+    seen = []
+    model.layers[1].setCallHook(lambda inputs, kwargs: seen.append(1))   # leaves the chain
+    assert_same(model.predict(x), out)
+    assert seen == [1]
+
+
+def test_int_inputs_keep_their_dtype_through_a_chain():
+    model = tf.sequential({'layers': [L.zeroPadding1d({'padding': 1, 'inputShape': [3, 1]})]})
+    x = tf.tensor([[[1], [2], [3]]], None, 'int32')
+    out = model.predict(x)
+    assert out.dtype == 'int32' and out.arraySync() == [[[0], [1], [2], [3], [0]]]
+    assert_same(out, reference(model, x))
+    model.add(L.dense({'units': 1, 'kernelInitializer': 'ones'}))     # int in, float out
+    out = model.predict(x)
+    assert out.dtype == 'float32' and out.arraySync() == [[[0], [1], [2], [3], [0]]]
+    assert_same(out, reference(model, x))
 
 
 def test_batch_size_chunks_match_one_batch():
@@ -248,6 +278,15 @@ def test_tensor_accounting_and_tidy():
     model = mlp()
     x = tf.ones([40, 5])
     model.predict(x).dispose()
+    gc.collect()                        # other tests' unreachable tensors must not vanish midway
+    gc.disable()
+    try:
+        check_accounting(model, x)
+    finally:
+        gc.enable()
+
+
+def check_accounting(model, x):
     base = tf.memory()['numTensors']
     for bs in (None, 8):
         out = model.predict(x, {'batchSize': bs} if bs else None)

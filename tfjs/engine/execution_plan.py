@@ -61,7 +61,7 @@ def _runs_raw(layer) -> bool:
 class ExecutionPlan:
     """The steps of one (inputs, outputs, node list) triple; `run` evaluates them."""
 
-    __slots__ = ('source', 'inputs', 'outputs', 'steps', 'n_slots', 'out_slots')
+    __slots__ = ('source', 'inputs', 'outputs', 'steps', 'n_slots', 'out_slots', 'chain')
 
     def __init__(self, inputs: list, outputs: list, nodes: list, raw_steps: bool = True):
         """`raw_steps=False` runs every node through `layer.call` (the reference the tests
@@ -77,6 +77,21 @@ class ExecutionPlan:
         self.steps = steps
         self.n_slots = n
         self.out_slots = [slot_of[x.id] for x in outputs]
+        self.chain = self._as_chain()
+
+    def _as_chain(self):
+        """[(layer, training from callArgs)] when the graph is one input through raw steps, each
+        feeding the next, to one output (a Sequential stack of plain layers); else None."""
+        if len(self.inputs) != 1 or len(self.out_slots) != 1 or not self.steps:
+            return None
+        slot = 0
+        for step in self.steps:
+            if not step.raw or step.ins[0] != slot:
+                return None
+            slot = step.outs[0]
+        if slot != self.out_slots[0]:
+            return None
+        return [(step.layer, step.arg_training) for step in self.steps]
 
     def matches(self, inputs: list, outputs: list, nodes: list) -> bool:
         return self.source is nodes and self.inputs is inputs and self.outputs is outputs
@@ -86,6 +101,18 @@ class ExecutionPlan:
         """Evaluate the graph. Inputs are given as raw torch values with their dtypes, and as the
         caller's `Tensor`s when it has them (`tensors`, handed unchanged to layers that take
         Tensors). Returns (output raws, output dtypes, output Tensors or None, output masks)."""
+        chain = self.chain
+        if chain is not None and masks is None and raws[0] is not None:
+            for layer, _ in chain:
+                if layer._callHook is not None or layer.activityRegularizer is not None:
+                    break
+            else:
+                x, dtype = raws[0], dtypes[0]
+                for layer, arg_training in chain:
+                    x = layer.forward(x, arg_training if training is None else bool(training))
+                    if x.is_floating_point():
+                        dtype = 'float32'
+                return [x], [dtype], [None], [None]
         size = self.n_slots
         raw = raws + [None] * (size - len(raws))
         dts = dtypes + [None] * (size - len(dtypes))
