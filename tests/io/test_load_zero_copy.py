@@ -195,3 +195,24 @@ def test_peak_allocation_of_a_load_is_about_one_copy_of_the_weights(tmp_path):
                          capture_output=True, text=True, check=True)
     peak = int(out.stdout.strip().splitlines()[-1])
     assert nbytes <= peak < 1.3 * nbytes, (peak, nbytes)
+
+
+def test_a_caching_handler_subclass_gets_copies(saved):
+    from tfjs.io.file_system import NodeFileSystem
+
+    class Cached(NodeFileSystem):
+        cache = None
+
+        def load(self):
+            if Cached.cache is None:
+                Cached.cache = super().load()
+            return Cached.cache
+    _, folder = saved
+    a = tf.loadLayersModel(Cached(str(folder / 'model.json')))
+    before = _weights(a)
+    b = tf.loadLayersModel(Cached(str(folder / 'model.json')))
+    b.compile({'optimizer': 'sgd', 'loss': 'meanSquaredError'})
+    x, y = _xy()
+    b.fit(x, y, {'epochs': 1, 'verbose': 0})
+    for p, q in zip(_weights(a), before):
+        np.testing.assert_array_equal(p, q)

@@ -158,8 +158,9 @@ def load_model_job(path_or_handler, options: dict):
                          'path/URL string).')
     artifacts = yield from maybe_await(handler.load())
     strict = True if options.get('strict') is None else bool(options['strict'])
-    # A handler of ours that reads files into a fresh buffer lets the weights keep its memory.
-    owned = getattr(type(handler), '_fresh_weight_data', False) is True
+    # A handler of ours that reads files into a fresh buffer lets the weights keep its memory
+    # (declared on the class itself: a subclass might cache what load() returns).
+    owned = type(handler).__dict__.get('_fresh_weight_data') is True
     return model_from_artifacts(artifacts, options.get('customObjects'), strict, owned)
 
 
