@@ -7,8 +7,8 @@ Part 1, one Adam step over the MLP's parameters (784-256-256-10: 6 tensors, 269k
 `old` is the previous tfjs step (14 `_foreach_*` passes, 4 fresh temporaries, square roots
 through a float64 copy), `tfjs` the current `tf.train.adam` step (through `applyGradients`),
 `torch` `torch.optim.Adam` with its default (foreach) implementation, `torch-fused` with
-`fused=True`. Part 2, one MLP epoch (8192 samples, batch 128, `model.fit`) against the
-hand-written raw PyTorch loop of benchmarks/workloads_torch.py. Rounds rotate the order;
+`fused=True`. Part 2, one MLP epoch (8192 samples, batch 128, `model.fit`; `tfjs-old` with the old Adam
+step) against the hand-written raw PyTorch loop of benchmarks/workloads_torch.py. Rounds rotate the order;
 medians (and minima) over rounds are printed, in ms.
 """
 from __future__ import annotations
@@ -100,6 +100,15 @@ def epoch_impls() -> dict:
     xs, ys = tf.tensor(x), tf.tensor(y)
     model = workloads_tfjs.build(spec)
     model.compile({'optimizer': tf.train.adam(0.001), 'loss': 'categoricalCrossentropy'})
+    old_model = workloads_tfjs.build(spec)
+    old_opt = tf.train.adam(0.001)
+    old_model.compile({'optimizer': old_opt, 'loss': 'categoricalCrossentropy'})
+
+    def old_step(params, grads, slots):
+        if params:
+            acc1, acc2 = old_opt._acc_beta1._value(), old_opt._acc_beta2._value()
+            old_adam_step(params, grads, slots['m'], slots['v'], acc1, acc2)
+    old_opt._step = old_step                 # this instance steps the old way
     args = {'epochs': 1, 'batchSize': b, 'shuffle': False, 'verbose': 0}
 
     xt, yt = torch.from_numpy(x), torch.from_numpy(y)
@@ -117,7 +126,8 @@ def epoch_impls() -> dict:
             total += loss.detach()
         float(total)
 
-    return {'tfjs': lambda: model.fit(xs, ys, args), 'torch': raw}
+    return {'tfjs-old': lambda: old_model.fit(xs, ys, args),
+            'tfjs': lambda: model.fit(xs, ys, args), 'torch': raw}
 
 
 def interleave(impls: dict, repeats: int, calls: int) -> tuple[dict, dict]:

@@ -5,6 +5,8 @@ Per step, as TF.js: `1 - accBeta1`, `1 - accBeta2` from float32 scalar variables
 variable `m <- m*beta1 + g*(1-beta1)`, `v <- v*beta2 + g^2*(1-beta2)`,
 `w <- ((m/(1-accBeta1)) / (sqrt(v/(1-accBeta2)) + eps)) * (-lr) + w`.
 Slots: `<var>/m`, `<var>/v`. `setWeights` sets `accBeta = beta^(iter+1)` as TF.js does.
+On the CPU, once `1 - accBeta1` is exactly 1 (beta1^t < 2^-25: after 165 steps at 0.9) the
+division `m / 1` (the identity, bit for bit) is skipped.
 The two internal scalars are non-trainable here (TF.js makes them trainable variables, so a
 `minimize` without `varList` would also create slots for them).
 """
@@ -70,13 +72,16 @@ class AdamOptimizer(Optimizer):
             sq = mul_out(grads, grads, t)
             torch._foreach_mul_(sq, operand(f32(1 - self.beta2), params))
             torch._foreach_add_(vs, sq)
-            m_hat = div_out(ms, one_acc1, t)
             denom = div_out(vs, one_acc2, d)                # add(sqrt(div(v, 1-accBeta2)), eps)
             sqrt_(denom)
             torch._foreach_add_(denom, operand(f32(self.epsilon), params))
-            torch._foreach_div_(m_hat, denom)               # add(mul(div(mHat, ...), -lr), w)
-            torch._foreach_mul_(m_hat, operand(f32(-self.learningRate), params))
-            torch._foreach_add_(params, m_hat)
+            if t is not None and one_acc1.item() == 1.0:    # m / 1 is m, bit for bit: one
+                q = div_out(ms, denom, t)                   # pass less (CPU, beta1^t < 2^-25)
+            else:
+                q = div_out(ms, one_acc1, t)                # mHat
+                torch._foreach_div_(q, denom)               # add(mul(div(mHat, ...), -lr), w)
+            torch._foreach_mul_(q, operand(f32(-self.learningRate), params))
+            torch._foreach_add_(params, q)
         acc1.mul_(b1)
         acc2.mul_(b2)
 
