@@ -149,3 +149,54 @@ def test_workspace_reuses_buffers_of_a_shape():
     W.give(t)
     assert W.take((3, 7), like) is t
     assert W.take((3, 7), like) is not t
+
+
+@pytest.mark.parametrize('config', [
+    {},
+    {'returnSequences': True, 'returnState': True},
+    {'returnSequences': True, 'goBackwards': True, 'useBias': False},
+    {'returnState': True, 'activation': 'relu', 'recurrentActivation': 'sigmoid'},
+])
+@pytest.mark.parametrize('merge', ['concat', 'sum', None])
+def test_bidirectional_lstm_directions_step_together(monkeypatch, config, merge):
+    """Bidirectional LSTM: both directions in one pass of the kernels, against each layer
+    run on its own (and through the step loop): outputs and every gradient."""
+    from tfjs.layers import wrappers
+    rs = np.random.RandomState(4)
+    bi = tf.layers.bidirectional({'layer': tf.layers.lstm({'units': 3, **config,
+                                                           'biasInitializer': 'randomNormal'}),
+                                  'mergeMode': merge})
+    x = rs.randn(2, 5, 4).astype(np.float32)
+    bi.apply(tf.tensor(x))
+    paired = []
+    original = wrappers.run_bidirectional
+    def spy(*args):
+        result = original(*args)
+        paired.append(result is not None)
+        return result
+    monkeypatch.setattr(wrappers, 'run_bidirectional', spy)
+
+    def run(pair: bool, fast: bool):
+        monkeypatch.setattr(_rnn_autograd, 'USE_AUTOGRAD_KERNELS', fast)
+        if not pair:
+            monkeypatch.setattr(wrappers, 'run_bidirectional', lambda *a: None)
+        xt = tf.tensor(x)
+        weights = [w.read() for w in bi.trainableWeights]
+
+        def loss(inp):
+            outs = bi.apply(inp)
+            outs = outs if isinstance(outs, list) else [outs]
+            return tf.addN([tf.sum(tf.mul(o, tf.sin(o))) for o in outs])
+        grads = tf.variableGrads(lambda: loss(xt), weights)['grads']
+        outs = bi.apply(xt)
+        outs = outs if isinstance(outs, list) else [outs]
+        return [np.asarray(o) for o in outs] + [np.asarray(grads[k]) for k in sorted(grads)] + \
+            [np.asarray(tf.grad(loss)(xt))]
+    together = run(True, True)
+    assert paired and all(paired)
+    alone = run(False, True)
+    loop = run(False, False)
+    for a, b, c in zip(together, alone, loop):
+        scale = max(1.0, float(np.abs(c).max()))
+        np.testing.assert_allclose(a, b, rtol=2e-6, atol=2e-6 * scale)
+        np.testing.assert_allclose(a, c, rtol=2e-6, atol=2e-6 * scale)

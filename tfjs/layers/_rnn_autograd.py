@@ -87,8 +87,18 @@ def _recompute(ctx, grads):
     return tuple(result)
 
 
-def _last_dh(dseq, dh_last, steps, like, units):
-    """The gradient reaching the last output: from the sequence and from the final state."""
+def _last_dh(dseq, dh_last, steps, dirs, batch, units, like, single):
+    """The gradient reaching the last output: from the sequence and from the final state
+    (`[D, T, B, u]` / `[D, B, u]`; the `[B, u]` slice of direction 0 when `single`)."""
+    if dseq is None:
+        dh = dh_last if dh_last is not None else like.new_zeros(dirs, batch, units)
+    else:
+        dh = dseq[:, steps - 1] if dh_last is None else dseq[:, steps - 1] + dh_last
+    return dh[0] if single else dh
+
+
+def _last_dh_2d(dseq, dh_last, steps, like, units):
+    """`_last_dh` for one direction: `[T, B, u]` / `[B, u]`."""
     if dseq is None:
         return dh_last if dh_last is not None else like.new_zeros(like.shape[1], units)
     return dseq[steps - 1] if dh_last is None else dseq[steps - 1] + dh_last
@@ -122,22 +132,42 @@ def _to_keras(g, u):
     return torch.cat([g[..., u:], g[..., :u]], -1)
 
 
-def _lstm_forward(x2d, w, b, r, h0, c0, act, ract, steps):
-    batch, u = h0.shape
-    z = _project(x2d, w, b, steps)
+def _steps(t: torch.Tensor, single: bool) -> tuple:
+    """Per-step views of a `[D, T, ...]` buffer: `[...]` views for one direction, `[D, ...]`
+    for several."""
+    return t[0].unbind(0) if single else t.unbind(1)
+
+
+def _lstm_forward(x, w, b, r, h0, c0, act, ract, steps):
+    """x `[D, T*B, in]`, w `[D, in, 4u]`, b `[D, 4u]` or None, r `[D, u, 4u]` (internal gate
+    order), h0 / c0 `[D, B, u]`: D independent LSTMs stepped together."""
+    dirs, batch, u = h0.shape
+    single = dirs == 1
+    z = W.take((dirs, steps * batch, 4 * u), x)
+    if single:
+        _project_into(x[0], w[0], None if b is None else b[0], z[0])
+    elif b is not None:
+        torch.baddbmm(b.unsqueeze(1), x, w, out=z)
+    else:
+        torch.bmm(x, w, out=z)
+    z = z.view(dirs, steps, batch, 4 * u)
     a = W.take(z.shape, z)
-    c = W.take((steps + 1, batch, u), z)
-    tc = W.take((steps, batch, u), z)
-    h = h0.new_empty(steps + 1, batch, u)          # not pooled: the outputs are views of it
-    h[0] = h0
-    c[0] = c0
-    zs, hs, cs, tcs = z.unbind(0), h.unbind(0), c.unbind(0), tc.unbind(0)
-    zsig, asig = z[..., :3 * u].unbind(0), a[..., :3 * u].unbind(0)
-    zcell, acell = z[..., 3 * u:].unbind(0), a[..., 3 * u:].unbind(0)
-    ao, ai, af = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0), a[..., 2 * u:3 * u].unbind(0)
+    c = W.take((dirs, steps + 1, batch, u), z)
+    tc = W.take((dirs, steps, batch, u), z)
+    h = h0.new_empty(dirs, steps + 1, batch, u)    # not pooled: the outputs are views of it
+    h[:, 0] = h0
+    c[:, 0] = c0
+    zs, hs, cs, tcs = (_steps(t, single) for t in (z, h, c, tc))
+    zsig, asig = _steps(z[..., :3 * u], single), _steps(a[..., :3 * u], single)
+    zcell, acell = _steps(z[..., 3 * u:], single), _steps(a[..., 3 * u:], single)
+    ao, ai, af = (_steps(a[..., k * u:(k + 1) * u], single) for k in range(3))
     act_fwd, ract_fwd = act.forward, ract.forward
+    rs = r[0] if single else r
     for t in range(steps):
-        zs[t].addmm_(hs[t], r)
+        if single:
+            zs[t].addmm_(hs[t], rs)
+        else:
+            zs[t].baddbmm_(hs[t], rs)
         ract_fwd(zsig[t], asig[t])
         act_fwd(zcell[t], acell[t])
         torch.mul(af[t], cs[t], out=cs[t + 1])
@@ -147,32 +177,46 @@ def _lstm_forward(x2d, w, b, r, h0, c0, act, ract, steps):
     return z, a, h, c, tc
 
 
+def _project_into(x2d, w, b, out):
+    if b is not None:
+        torch.addmm(b, x2d, w, out=out)
+    else:
+        torch.mm(x2d, w, out=out)
+
+
 def _lstm_backward(ctx, dseq, dh_last, dc_last):
     cfg = ctx.cfg
-    x2d, w, r, z, a, h, c, tc = ctx.bufs
-    steps, batch, g4 = z.shape
+    x, w, r, z, a, h, c, tc = ctx.bufs
+    dirs, steps, batch, g4 = z.shape
     u = g4 // 4
+    single = dirs == 1
     # n: d(gate pre-activation) per unit of dh (slot o) or of dc (slots i, f, g)
     n = W.take(z.shape, z)
     cfg.ract.derivative(z[..., :3 * u], a[..., :3 * u], n[..., :3 * u])
     n[..., :u].mul_(tc)                                          # o: dh * tanh(c) * o'
     n[..., u:2 * u].mul_(a[..., 3 * u:])                         # i: dc * g * i'
-    n[..., 2 * u:3 * u].mul_(c[:-1])                             # f: dc * c_prev * f'
+    n[..., 2 * u:3 * u].mul_(c[:, :-1])                          # f: dc * c_prev * f'
     cfg.act.chain(a[..., u:2 * u], z[..., 3 * u:], a[..., 3 * u:], n[..., 3 * u:])  # g: dc*i*g'
-    k = W.take((steps, batch, u), z)                             # dc += dh * o * tanh'(c)
-    cfg.act.chain(a[..., :u], c[1:], tc, k)
+    k = W.take((dirs, steps, batch, u), z)                       # dc += dh * o * tanh'(c)
+    cfg.act.chain(a[..., :u], c[:, 1:], tc, k)
 
     dz = W.take(z.shape, z)
-    dzs, dzo = dz.unbind(0), dz[..., :u].unbind(0)
-    dz3 = dz.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
-    n3 = n.view(steps, batch, 4, u)[:, :, 1:].unbind(0)
-    no, ks, af = n[..., :u].unbind(0), k.unbind(0), a[..., 2 * u:3 * u].unbind(0)
-    rt = r.t().contiguous()
+    dzs, dzo = _steps(dz, single), _steps(dz[..., :u], single)
+    dz3 = _steps(dz.view(dirs, steps, batch, 4, u)[..., 1:, :], single)
+    n3 = _steps(n.view(dirs, steps, batch, 4, u)[..., 1:, :], single)
+    no, ks, af = _steps(n[..., :u], single), _steps(k, single), \
+        _steps(a[..., 2 * u:3 * u], single)
+    rt = r.transpose(1, 2).contiguous()
+    rts = rt[0] if single else rt
+    mm = torch.mm if single else torch.bmm
+    dseqs = None if dseq is None else _steps(dseq, single)
     need_h0 = ctx.needs_input_grad[4]
-    dh = _last_dh(dseq, dh_last, steps, z, u)
-    dc = dc_last.clone() if dc_last is not None else z.new_zeros(batch, u)
-    dc1 = dc.unsqueeze(1)
-    buf = z.new_empty(batch, u)
+    dh = _last_dh(dseq, dh_last, steps, dirs, batch, u, z, single)
+    dc = dc_last.clone() if dc_last is not None else z.new_zeros(dirs, batch, u)
+    if single:
+        dc = dc[0]
+    dc1 = dc.unsqueeze(-2)
+    buf = torch.empty_like(dc)
     dh0 = None
     for t in range(steps - 1, -1, -1):
         dc.addcmul_(dh, ks[t])
@@ -180,36 +224,46 @@ def _lstm_backward(ctx, dseq, dh_last, dc_last):
         torch.mul(dc1, n3[t], out=dz3[t])
         dc.mul_(af[t])
         if t > 0:
-            dh = _recurrent_grad(dzs[t], rt, None if dseq is None else dseq[t - 1], buf)
+            mm(dzs[t], rts, out=buf)
+            if dseqs is not None:
+                buf.add_(dseqs[t - 1])
+            dh = buf
         elif need_h0:
-            dh0 = torch.mm(dzs[0], rt)
-    dz2 = dz.view(steps * batch, g4)
-    dx, dw, db = _input_grads(ctx, dz2, x2d, w)
-    dr = torch.mm(h[:-1].reshape(steps * batch, u).t(), dz2) if ctx.needs_input_grad[3] else None
+            dh0 = mm(dzs[0], rts)
+    dz3d = dz.view(dirs, steps * batch, g4)
+    need = ctx.needs_input_grad
+    dx = torch.bmm(dz3d, w.transpose(1, 2)) if need[0] else None
+    dw = torch.bmm(x.transpose(1, 2), dz3d) if need[1] else None
+    db = dz3d.sum(1) if need[2] else None
+    dr = torch.bmm(h[:, :-1].reshape(dirs, steps * batch, u).transpose(1, 2), dz3d) \
+        if need[3] else None
     W.give(z, a, c, tc, n, k, dz)
     ctx.bufs = None
+    if single:
+        dh0 = None if dh0 is None else dh0.unsqueeze(0)
+        dc = dc.unsqueeze(0)
     return (dx, None if dw is None else _to_keras(dw, u), None if db is None else _to_keras(db, u),
             None if dr is None else _to_keras(dr, u), dh0,
-            dc if ctx.needs_input_grad[5] else None, None)
+            dc if need[5] else None, None)
 
 
 class _LSTMFunction(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x2d, w, b, r, h0, c0, cfg):
-        u = h0.shape[1]
+    def forward(ctx, x, w, b, r, h0, c0, cfg):
+        u = h0.shape[-1]
         wi, ri = _to_internal(w, u), _to_internal(r, u)
         bi = None if b is None else _to_internal(b, u)
-        z, a, h, c, tc = _lstm_forward(x2d, wi, bi, ri, h0, c0, cfg.act, cfg.ract, cfg.steps)
-        c_last = c[cfg.steps].clone()
+        z, a, h, c, tc = _lstm_forward(x, wi, bi, ri, h0, c0, cfg.act, cfg.ract, cfg.steps)
+        c_last = c[:, cfg.steps].clone()
         ctx.cfg = cfg
-        ctx.save_for_backward(x2d, w, b, r, h0, c0)
+        ctx.save_for_backward(x, w, b, r, h0, c0)
         ctx.set_materialize_grads(False)
         if cfg.grad:
-            ctx.bufs = (x2d, wi, ri, z, a, h, c, tc)
+            ctx.bufs = (x, wi, ri, z, a, h, c, tc)
         else:
             ctx.bufs = None
             W.give(z, a, c, tc)
-        return h[1:], h[cfg.steps].clone(), c_last
+        return h[:, 1:], h[:, cfg.steps].clone(), c_last
 
     @staticmethod
     def backward(ctx, dseq, dh_last, dc_last):
@@ -228,12 +282,29 @@ def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Ten
     differentiable step loop, used only for second-order gradients. Returns
     `(outputs [T, B, u], [h, c])`."""
     steps, batch = xs.shape[:2]
+    x = xs.reshape(1, steps * batch, xs.shape[-1])
+    one = (lambda t: None if t is None else t.unsqueeze(0))
+
+    def slow1(x3, w, b, r, h, c):
+        seq, hl, cl = slow(x3[0], w[0], None if b is None else b[0], r[0], h[0], c[0])
+        return seq.unsqueeze(0), hl.unsqueeze(0), cl.unsqueeze(0)
+    seq, h, c = lstm_directions(x, steps, one(h0), one(c0), one(kernel), one(recurrent),
+                                one(bias), activation, recurrent_activation,
+                                None if slow is None else slow1)
+    return seq[0], [h[0], c[0]]
+
+
+def lstm_directions(x: torch.Tensor, steps: int, h0: torch.Tensor, c0: torch.Tensor,
+                    kernel: torch.Tensor, recurrent: torch.Tensor, bias: torch.Tensor | None,
+                    activation, recurrent_activation, slow: Callable | None) -> tuple:
+    """D LSTMs with the same shapes and activations stepped together (a Bidirectional layer's
+    two directions): x `[D, T*B, in]` (time-major rows), h0 / c0 `[D, B, u]`, kernel
+    `[D, in, 4u]`, recurrent `[D, u, 4u]`, bias `[D, 4u]` or None. `slow` takes and returns
+    the same stacked tensors. Returns `(outputs [D, T, B, u], h [D, B, u], c [D, B, u])`."""
     act, ract = KernelActivation(activation), KernelActivation(recurrent_activation)
-    x2d = xs.reshape(steps * batch, xs.shape[-1])
-    grad = _needs_grad(x2d, kernel, bias, recurrent, h0, c0)
-    seq, h, c = _LSTMFunction.apply(x2d, kernel, bias, recurrent, h0, c0,
-                                    _Config(steps, act, ract, slow, grad))
-    return seq, [h, c]
+    grad = _needs_grad(x, kernel, bias, recurrent, h0, c0)
+    return _LSTMFunction.apply(x, kernel, bias, recurrent, h0, c0,
+                               _Config(steps, act, ract, slow, grad))
 
 
 # ------------------------------------------------------------------------------------ GRU
@@ -300,7 +371,7 @@ def _gru_backward(ctx, dseq, dh_last):
     az, ar = a[..., :u].unbind(0), a[..., u:2 * u].unbind(0)
     nz, nr, nh = n_z.unbind(0), n[..., u:2 * u].unbind(0), n[..., 2 * u:].unbind(0)
     need_h0 = ctx.needs_input_grad[4]
-    dh = _last_dh(dseq, dh_last, steps, z, u)
+    dh = _last_dh_2d(dseq, dh_last, steps, z, u)
     bufs = [z.new_empty(batch, u), z.new_empty(batch, u)]
     dz = W.take(z.shape, z)          # d(input projection)
     dzs_zr, dzz, dzr, dzh = dz[..., :2 * u].unbind(0), dz[..., :u].unbind(0), \
@@ -418,7 +489,7 @@ def _rnn_backward(ctx, dseq, dh_last):
     dz = W.take(z.shape, z)
     ds, dzs, rt = d.unbind(0), dz.unbind(0), r.t().contiguous()
     need_h0 = ctx.needs_input_grad[4]
-    dh = _last_dh(dseq, dh_last, steps, z, u)
+    dh = _last_dh_2d(dseq, dh_last, steps, z, u)
     buf = z.new_empty(batch, u)
     dh0 = None
     for t in range(steps - 1, -1, -1):

@@ -29,6 +29,8 @@ from ..errors import AttributeError, NotImplementedError, ValueError
 from ..regularizers import get_regularizer, serialize_regularizer
 from ..serialization.registry import deserialize
 from ..tensor import Tensor, convert_to_tensor
+from . import _rnn_autograd as AG
+from . import _rnn_kernels as K
 from .recurrent_cells import (GRUCell, LSTMCell, RNNCell, SimpleRNNCell, StackedRNNCells,
                               first_shape, state_sizes, warn_implementation)
 
@@ -363,6 +365,78 @@ class RNN(Layer):
             config['cell'] = deserialize(config['cell'], customObjects, kind='layer')
         allowed = cls.config_keys()
         return cls({k: v for k, v in config.items() if k in allowed})
+
+
+def _pairable(layers: tuple, inputs, kwargs: dict) -> bool:
+    """Whether two LSTM layers (a Bidirectional's directions) can step together through the
+    hand-written kernels: same cell math, no mask, no initial state, no dropout in training,
+    not stateful, one 3D input."""
+    f, b = layers
+    cells = [f.cell, b.cell]
+    if not AG.USE_AUTOGRAD_KERNELS or any(type(c) is not LSTMCell or not c.built
+                                          for c in cells):
+        return False
+    if kwargs.get('mask') is not None or kwargs.get('initialState') is not None or \
+            isinstance(inputs, (list, tuple)) or f.stateful or b.stateful:
+        return False
+    x, y = cells
+    if x.units != y.units or x.useBias != y.useBias or \
+            type(x.activation) is not type(y.activation) or \
+            type(x.recurrentActivation) is not type(y.recurrentActivation):
+        return False
+    if not AG.supports(x.activation, x.recurrentActivation) or \
+            K.fusable(activation=x.activation, recurrent_activation=x.recurrentActivation):
+        return False
+    if kwargs.get('training') and any(c.dropout > 0 or c.recurrentDropout > 0 for c in cells):
+        return False
+    return f.returnSequences == b.returnSequences and f.returnState == b.returnState
+
+
+def run_bidirectional(forward_layer: RNN, backward_layer: RNN, inputs, kwargs: dict):
+    """Both directions of a Bidirectional LSTM through the hand-written kernels in one pass
+    (every step's ops cover the two directions at once), or None when they cannot be paired
+    (see `_pairable`); then each layer runs on its own. Returns what the two layers' `call`
+    return, each in its own processing order.
+
+    >>> import tfjs as tf
+    >>> bi = tf.layers.bidirectional({'layer': tf.layers.lstm({'units': 2})})
+    >>> bi.apply(tf.ones([1, 3, 4])).shape
+    [1, 4]
+    """
+    kwargs = kwargs or {}
+    layers = (forward_layer, backward_layer)
+    if not _pairable(layers, inputs, kwargs):
+        return None
+    x = _raw(inputs, 'inputs')
+    if x.ndim != 3 or x.shape[1] == 0:
+        return None
+    xs = x.transpose(0, 1)
+    steps, batch = xs.shape[:2]
+    seqs = [xs.flip(0) if layer.goBackwards else xs for layer in layers]
+    xx = torch.stack(seqs).reshape(2, steps * batch, xs.shape[-1])
+    cells = [layer.cell for layer in layers]
+    weights = [c._weights_raw() for c in cells]
+    kernel, recurrent = (torch.stack([w[i] for w in weights]) for i in (0, 1))
+    bias = None if weights[0][2] is None else torch.stack([w[2] for w in weights])
+    zeros = x.new_zeros(2, batch, cells[0].units)
+
+    def slow(x3, k, b, r, h0, c0):
+        outs = []
+        for d, cell in enumerate(cells):
+            seq, _, final = cell._loop(x3[d].view(steps, batch, -1), [h0[d], c0[d]], k[d],
+                                       r[d], None if b is None else b[d], None, None, True)
+            outs.append((seq, final[0], final[1]))
+        return tuple(torch.stack([o[i] for o in outs]) for i in range(3))
+    seq, h, c = AG.lstm_directions(xx, steps, zeros, zeros, kernel, recurrent, bias,
+                                   cells[0].activation, cells[0].recurrentActivation, slow)
+    results = []
+    for d, layer in enumerate(layers):
+        out = seq[d].transpose(0, 1) if layer.returnSequences else h[d]
+        output = Tensor._make(out, 'float32')
+        if layer.returnState:
+            output = [output, Tensor._make(h[d], 'float32'), Tensor._make(c[d], 'float32')]
+        results.append(output)
+    return results[0], results[1]
 
 
 class _CellRNN(RNN):

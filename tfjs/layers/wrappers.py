@@ -26,7 +26,7 @@ from ..engine.topology import InputSpec, Layer, SymbolicTensor, to_list
 from ..errors import NotImplementedError, ValueError
 from ..serialization.registry import deserialize
 from ..tensor import Tensor, convert_to_tensor
-from .recurrent import RNN, call_kwargs, standardize_args
+from .recurrent import RNN, call_kwargs, run_bidirectional, standardize_args
 from .recurrent_cells import first_shape
 
 MERGE_MODES = ('sum', 'mul', 'concat', 'ave')
@@ -328,7 +328,11 @@ class Bidirectional(Wrapper):
             inputs, initial, _ = standardize_args(inputs)
         if isinstance(kwargs.get('mask'), (list, tuple)):
             kwargs['mask'] = kwargs['mask'][0]
-        if initial is None:
+        pair = None if initial is not None else \
+            run_bidirectional(self.forwardLayer, self.backwardLayer, inputs, kwargs)
+        if pair is not None:
+            y, y_rev = pair
+        elif initial is None:
             y = self.forwardLayer.call(inputs, kwargs)
             y_rev = self.backwardLayer.call(inputs, kwargs)
         else:
