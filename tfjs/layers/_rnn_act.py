@@ -38,6 +38,24 @@ class KernelActivation:
         self.act = act
         self.kind = type(act)
 
+    @property
+    def affine_clip(self) -> tuple | None:
+        """(scale, shift) when the activation is `clip(scale * x + shift, 0, 1)`
+        (hardSigmoid): a kernel may then fold the affine part into its weights and apply
+        only `clip_forward` / `clip_chain` to the shifted pre-activations."""
+        return (0.2, 0.5) if self.kind is A.HardSigmoid else None
+
+    @staticmethod
+    def clip_forward(src: torch.Tensor, out: torch.Tensor) -> None:
+        """`out[...] = clip(src, 0, 1)`."""
+        torch.clamp(src, 0.0, 1.0, out=out)
+
+    @staticmethod
+    def clip_chain(mult: torch.Tensor, pre: torch.Tensor, out: torch.Tensor) -> None:
+        """`out[...] = mult` where `0 <= pre <= 1` (bounds included, as TF.js's clipByValue
+        gradient), else 0."""
+        _aten.hardtanh_backward.grad_input(mult, pre, _BELOW_ZERO, _ABOVE_ONE, grad_input=out)
+
     @staticmethod
     def of(act) -> 'KernelActivation | None':
         """The kernel form of `act`, or None when it is not a known elementwise activation."""
@@ -94,6 +112,8 @@ class KernelActivation:
                 out.copy_(torch.autograd.grad(y, p, mult.expand(y.shape))[0])
 
 
+_BELOW_ZERO = float(-np.finfo(np.float32).smallest_subnormal)   # p > this  <=>  p >= 0
+_ABOVE_ONE = float(np.nextafter(np.float32(1), np.float32(2)))   # p < this  <=>  p <= 1
 _BOUNDS: list = []
 _CONSTS: dict = {}
 

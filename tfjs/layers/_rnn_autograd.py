@@ -47,6 +47,7 @@ class _Config:
                  reset_after: bool = False):
         self.steps, self.act, self.ract, self.slow = steps, act, ract, slow
         self.grad, self.reset_after = grad, reset_after
+        self.clip = None
 
 
 def _needs_grad(*tensors) -> bool:
@@ -138,7 +139,7 @@ def _steps(t: torch.Tensor, single: bool) -> tuple:
     return t[0].unbind(0) if single else t.unbind(1)
 
 
-def _lstm_forward(x, w, b, r, h0, c0, act, ract, steps):
+def _lstm_forward(x, w, b, r, h0, c0, act, ract_fwd, steps):
     """x `[D, T*B, in]`, w `[D, in, 4u]`, b `[D, 4u]` or None, r `[D, u, 4u]` (internal gate
     order), h0 / c0 `[D, B, u]`: D independent LSTMs stepped together."""
     dirs, batch, u = h0.shape
@@ -161,7 +162,7 @@ def _lstm_forward(x, w, b, r, h0, c0, act, ract, steps):
     zsig, asig = _steps(z[..., :3 * u], single), _steps(a[..., :3 * u], single)
     zcell, acell = _steps(z[..., 3 * u:], single), _steps(a[..., 3 * u:], single)
     ao, ai, af = (_steps(a[..., k * u:(k + 1) * u], single) for k in range(3))
-    act_fwd, ract_fwd = act.forward, ract.forward
+    act_fwd = act.forward
     rs = r[0] if single else r
     for t in range(steps):
         if single:
@@ -192,10 +193,14 @@ def _lstm_backward(ctx, dseq, dh_last, dc_last):
     single = dirs == 1
     # n: d(gate pre-activation) per unit of dh (slot o) or of dc (slots i, f, g)
     n = W.take(z.shape, z)
-    cfg.ract.derivative(z[..., :3 * u], a[..., :3 * u], n[..., :3 * u])
-    n[..., :u].mul_(tc)                                          # o: dh * tanh(c) * o'
-    n[..., u:2 * u].mul_(a[..., 3 * u:])                         # i: dc * g * i'
-    n[..., 2 * u:3 * u].mul_(c[:, :-1])                          # f: dc * c_prev * f'
+    mults = (tc, a[..., 3 * u:], c[:, :-1])     # o: dh * tanh(c) * o', i: dc * g * i',
+    if cfg.clip:                                # f: dc * c_prev * f'
+        for k, m in enumerate(mults):
+            cfg.ract.clip_chain(m, z[..., k * u:(k + 1) * u], n[..., k * u:(k + 1) * u])
+    else:
+        cfg.ract.derivative(z[..., :3 * u], a[..., :3 * u], n[..., :3 * u])
+        for k, m in enumerate(mults):
+            n[..., k * u:(k + 1) * u].mul_(m)
     cfg.act.chain(a[..., u:2 * u], z[..., 3 * u:], a[..., 3 * u:], n[..., 3 * u:])  # g: dc*i*g'
     k = W.take((dirs, steps, batch, u), z)                       # dc += dh * o * tanh'(c)
     cfg.act.chain(a[..., :u], c[:, 1:], tc, k)
@@ -239,6 +244,10 @@ def _lstm_backward(ctx, dseq, dh_last, dc_last):
         if need[3] else None
     W.give(z, a, c, tc, n, k, dz)
     ctx.bufs = None
+    if cfg.clip:        # the gates saw scale * weights: d weights = scale * d scaled weights
+        for g in (dw, db, dr):
+            if g is not None:
+                g[..., :3 * u].mul_(cfg.clip[0])
     if single:
         dh0 = None if dh0 is None else dh0.unsqueeze(0)
         dc = dc.unsqueeze(0)
@@ -253,7 +262,18 @@ class _LSTMFunction(torch.autograd.Function):
         u = h0.shape[-1]
         wi, ri = _to_internal(w, u), _to_internal(r, u)
         bi = None if b is None else _to_internal(b, u)
-        z, a, h, c, tc = _lstm_forward(x, wi, bi, ri, h0, c0, cfg.act, cfg.ract, cfg.steps)
+        ract_fwd = cfg.ract.forward
+        cfg.clip = cfg.ract.affine_clip
+        if cfg.clip:
+            # hardSigmoid gates: 0.2 * z + 0.5 comes out of the GEMMs, only the clip remains
+            scale, shift = cfg.clip
+            wi[..., :3 * u].mul_(scale)
+            ri[..., :3 * u].mul_(scale)
+            if bi is None:
+                bi = wi.new_zeros(wi.shape[0], 4 * u)
+            bi[..., :3 * u].mul_(scale).add_(shift)
+            ract_fwd = cfg.ract.clip_forward
+        z, a, h, c, tc = _lstm_forward(x, wi, bi, ri, h0, c0, cfg.act, ract_fwd, cfg.steps)
         c_last = c[:, cfg.steps].clone()
         ctx.cfg = cfg
         ctx.save_for_backward(x, w, b, r, h0, c0)
