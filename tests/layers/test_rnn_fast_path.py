@@ -200,3 +200,11 @@ def test_bidirectional_lstm_directions_step_together(monkeypatch, config, merge)
         scale = max(1.0, float(np.abs(c).max()))
         np.testing.assert_allclose(a, b, rtol=2e-6, atol=2e-6 * scale)
         np.testing.assert_allclose(a, c, rtol=2e-6, atol=2e-6 * scale)
+
+
+def test_folded_hard_sigmoid_mask_includes_both_bounds():
+    from tfjs.layers._rnn_act import KernelActivation
+    p = torch.tensor([-1e-8, 0.0, 0.5, 1.0, 1.0000001])
+    out = torch.empty(5)
+    KernelActivation.clip_chain(torch.full((5,), 3.0), p, out)
+    assert out.tolist() == [0.0, 3.0, 3.0, 3.0, 0.0]
