@@ -128,12 +128,28 @@ def as_buffer(weight_data) -> memoryview:
     if isinstance(weight_data, (list, tuple)):
         if len(weight_data) == 1:
             return memoryview(weight_data[0]).cast('B')
-        return memoryview(b''.join(bytes(memoryview(b).cast('B')) for b in weight_data))
+        return join_buffers(weight_data)
     try:
         return memoryview(weight_data).cast('B')
     except TypeError:
         raise ValueError(f'Weight data must be bytes (or a list of bytes), not '
                          f'{type(weight_data).__name__}.') from None
+
+
+def join_buffers(buffers: Sequence) -> memoryview:
+    """The bytes of `buffers` one after the other, in one new writable buffer (one copy; a
+    `memoryview` of a NumPy array, which is not zero-filled first).
+
+    >>> bytes(join_buffers([b'ab', bytearray(b'c')]))
+    b'abc'
+    """
+    views = [memoryview(b).cast('B') for b in buffers]
+    out = memoryview(np.empty(sum(len(v) for v in views), np.uint8)).cast('B')
+    offset = 0
+    for v in views:
+        out[offset:offset + len(v)] = v
+        offset += len(v)
+    return out
 
 
 def describe_source(source, n: int) -> str:

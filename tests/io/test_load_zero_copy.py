@@ -216,3 +216,23 @@ def test_a_caching_handler_subclass_gets_copies(saved):
     b.fit(x, y, {'epochs': 1, 'verbose': 0})
     for p, q in zip(_weights(a), before):
         np.testing.assert_array_equal(p, q)
+
+
+def test_http_loads_keep_their_joined_buffer_and_never_alias_the_fetched_bytes(saved):
+    original, folder = saved
+    files = {name: bytearray((folder / name).read_bytes()) for name in ('model.json',
+                                                                        'weights.bin')}
+    snapshot = bytes(files['weights.bin'])
+
+    def fetch(url, init=None):
+        return files[url.rsplit('/', 1)[1]]
+    a = tf.loadLayersModel('http://models.test/m/model.json', {'fetchFunc': fetch})
+    b = tf.loadLayersModel('http://models.test/m/model.json', {'fetchFunc': fetch})
+    for p, q in zip(_weights(original), _weights(a)):
+        np.testing.assert_array_equal(p, q)
+    a.compile({'optimizer': 'sgd', 'loss': 'meanSquaredError'})
+    x, y = _xy()
+    a.fit(x, y, {'epochs': 1, 'verbose': 0})
+    assert bytes(files['weights.bin']) == snapshot
+    for p, q in zip(_weights(original), _weights(b)):
+        np.testing.assert_array_equal(p, q)

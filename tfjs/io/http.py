@@ -20,7 +20,7 @@ from ..errors import IOError, NotImplementedError, ValueError
 from ._json import stringify
 from .artifacts import (check_manifest, get_model_artifacts_info, get_weight_specs,
                         getModelJSONForModelArtifacts, model_json_to_artifacts)
-from .weights import as_buffer, plan_weights
+from .weights import as_buffer, join_buffers, plan_weights
 
 URL_SCHEME_REGEX = re.compile(r'^https?://')
 
@@ -84,6 +84,9 @@ class HTTPRequest(SnakeCaseAliases):
     """IOHandler for a model served over HTTP(S)."""
 
     DEFAULT_METHOD = 'POST'
+    # load() joins the fetched shards into a new buffer only its artifacts hold, so a model
+    # loaded from them keeps that memory as its weights (tfjs.engine.weight_loading)
+    _fresh_weight_data = True
 
     def __init__(self, path, loadOptions: Mapping | None = None):
         options = dict(loadOptions or {})
@@ -184,9 +187,10 @@ class HTTPRequest(SnakeCaseAliases):
             buffers.append(body)
             if self.onProgress is not None:
                 self.onProgress((i + 1) / len(urls))
-        data = b''.join(buffers)
+        data = join_buffers(buffers)      # a new buffer, even for one shard: see below
+        del buffers
         specs = get_weight_specs(manifest)
-        plan_weights(memoryview(data), specs, urls)
+        plan_weights(data, specs, urls)
         return model_json_to_artifacts(model_json, data, specs)
 
 

@@ -104,6 +104,7 @@ def encode_weights(named_tensors, group: str | None = None) -> tuple[bytes, list
 # ------------------------------------------------------------------------------------ decode
 
 as_buffer = _tfjs_errors(_fmt.as_buffer)
+join_buffers = _fmt.join_buffers
 plan_weights = _tfjs_errors(_fmt.plan_weights)
 decode_string_values = _fmt.decode_string_values
 decode_weight_values = _tfjs_errors(_fmt.decode_weight_values)
