@@ -6,7 +6,8 @@ variable `m <- m*beta1 + g*(1-beta1)`, `v <- v*beta2 + g^2*(1-beta2)`,
 `w <- ((m/(1-accBeta1)) / (sqrt(v/(1-accBeta2)) + eps)) * (-lr) + w`.
 Slots: `<var>/m`, `<var>/v`. `setWeights` sets `accBeta = beta^(iter+1)` as TF.js does.
 On the CPU, once `1 - accBeta1` is exactly 1 (beta1^t < 2^-25: after 165 steps at 0.9) the
-division `m / 1` (the identity, bit for bit) is skipped.
+division `m / 1` (the identity, bit for bit) is skipped; likewise `v / 1` once `1 - accBeta2`
+is 1 (after ~17,300 steps at beta2 0.999).
 The two internal scalars are non-trainable here (TF.js makes them trainable variables, so a
 `minimize` without `varList` would also create slots for them).
 """
@@ -18,8 +19,8 @@ import numpy as np
 import torch
 
 from ..backend import device
-from .optimizer import (EPSILON, Optimizer, check_number, div_out, f32, mul_out, operand,
-                        sqrt_)
+from .optimizer import (_NUMPY_SQRT, EPSILON, Optimizer, check_number, div_out, f32, mul_out,
+                        operand, sqrt_, sqrt_into)
 
 
 def scalar_variable(value: float):
@@ -72,8 +73,11 @@ class AdamOptimizer(Optimizer):
             sq = mul_out(grads, grads, t)
             torch._foreach_mul_(sq, operand(f32(1 - self.beta2), params))
             torch._foreach_add_(vs, sq)
-            denom = div_out(vs, one_acc2, d)                # add(sqrt(div(v, 1-accBeta2)), eps)
-            sqrt_(denom)
+            if t is not None and one_acc2.item() == 1.0 and vs[0].dtype in _NUMPY_SQRT:
+                denom = sqrt_into(vs, d)                    # v / 1 is v: one pass less
+            else:
+                denom = div_out(vs, one_acc2, d)            # add(sqrt(div(v, 1-accBeta2)), eps)
+                sqrt_(denom)
             torch._foreach_add_(denom, operand(f32(self.epsilon), params))
             if t is not None and one_acc1.item() == 1.0:    # m / 1 is m, bit for bit: one
                 q = div_out(ms, denom, t)                   # pass less (CPU, beta1^t < 2^-25)

@@ -87,6 +87,16 @@ def sqrt_(tensors: list) -> None:
 _NUMPY_SQRT = (torch.float32, torch.float64, torch.float16)
 
 
+def sqrt_into(xs: list, outs: list) -> list:
+    """`outs[i] = sqrt(xs[i])`, correctly rounded, one pass (CPU work buffers from `_scratch`,
+    float32/float64/float16 tensors that do not require grad); returns `outs`."""
+    with np.errstate(invalid='ignore'):
+        for x, o in zip(xs, outs):
+            np.sqrt(x.numpy(), out=o.numpy())
+    return outs
+
+
+
 def _out(op, foreach, xs: list, ys, outs: list | None) -> list:
     """`op(xs[i], ys[i] or ys)` per tensor, each rounded once: written into `outs` (work buffers
     from `Optimizer._scratch`), or, when `outs` is None (off the CPU, where `_scratch` keeps no
