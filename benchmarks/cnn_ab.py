@@ -1,13 +1,16 @@
 """In-process, interleaved comparison of tfjs and raw PyTorch on the `cnn` workload.
 
     OMP_WAIT_POLICY=PASSIVE .venv/bin/python benchmarks/cnn_ab.py [--rounds 9] [--batches 8]
+    OMP_WAIT_POLICY=PASSIVE .venv/bin/python benchmarks/cnn_ab.py --cpu-time   # busy machine
 
 Each round times, one after the other in the same process, (1) the conv stack alone
 (conv-relu-pool-conv-relu-pool-flatten, forward + backward of a sum) as tfjs layers and as
 torch ops on NCHW, and (2) whole training steps: tfjs `trainOnBatch`, tfjs `fit` over the same
 batches (what benchmarks/run.py times) and the raw PyTorch anchor's step
-(benchmarks/workloads_torch.py). Medians over the rounds are printed, with the
-tfjs/torch ratio: the shared machine's noise hits both sides of a round alike. A diagnosis
+(benchmarks/workloads_torch.py). The order alternates between rounds; medians are printed,
+with the median over rounds of each round's torch time / tfjs time (tfjs speed relative to
+torch): the shared machine's noise hits both sides of a round alike. `--cpu-time` measures the
+process's CPU time, which other processes on a loaded machine disturb much less. A diagnosis
 tool, not the benchmark (benchmarks/run.py is that).
 """
 from __future__ import annotations
