@@ -7,8 +7,10 @@ GEMM plus a few in-place elementwise ops into preallocated `[T, B, ...]` buffers
 activation derivatives of the whole sequence are computed at once, the step loop only carries
 `dh`/`dc` back (a few elementwise ops and one small GEMM a step) while filling one `[T, B, G]`
 buffer of gate gradients, and the weight, bias and input gradients are then one GEMM (or sum)
-each. The math is the step loop's (`recurrent_cells`), op for op in the forward; gradients agree
-with autograd's through that loop to float32 rounding. A second-order gradient (backward with
+each. The math is the step loop's (`recurrent_cells`); values and gradients agree with it to
+float32 rounding (the LSTM folds hardSigmoid's `0.2 * z + 0.5` into its gate weights, and
+`a + b * c` runs as one fused op). `lstm_directions` steps several LSTMs of the same shape
+together (a Bidirectional layer's two directions). A second-order gradient (backward with
 `create_graph`), or a second backward through the same graph (`retain_graph`), recomputes
 the sequence through the cell's differentiable step loop. Scratch buffers come from and go
 back to `_rnn_workspace`.
