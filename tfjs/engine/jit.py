@@ -12,9 +12,9 @@ CUDA. Like Keras when XLA is missing, asking for `jitCompile: true` without them
 `ValueError` at compile time rather than training slower than expected. `'auto'` means off, as
 Keras's torch backend resolves it.
 
-Measured on this project's 2-core CPU (docs/benchmarks.md): compiling makes the MLP and CNN
-steps *slower* (MLP 4.35 -> 5.2 ms, CNN 133 -> 182 ms per batch) after a 6-40 s first compile,
-so it is an option for CUDA machines, not a default.
+Measured on this project's 2-core CPU (docs/engine_performance.md): compiling makes training
+*slower* (tfjs MLP epoch 553 -> 617 ms, CNN 3.7 -> 10.0 s; the same holds for raw torch) after a
+first compile of 45-85 s, so it is an option for CUDA machines, not a default.
 
 >>> import tfjs as tf
 >>> model = tf.sequential({'layers': [tf.layers.dense({'units': 1, 'inputShape': [1]})]})
