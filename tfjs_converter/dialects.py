@@ -206,7 +206,7 @@ def _model_from_keras3(entry: dict, notes: list) -> dict:
                     node = [_shift(r, shifted) for r in node_from_keras3(
                         n, item['class_name'], name, notes, mask_sources)]
                 else:
-                    node = [list(r) for r in n]
+                    node = _kwarg_tensors_from_keras2([list(r) for r in n], item['class_name'])
                 nodes.append(node)
             layers.append({'name': name, 'class_name': item['class_name'],
                            'config': item['config'], 'inbound_nodes': nodes})
@@ -274,14 +274,33 @@ def _flat_tensors(obj) -> list:
     return []
 
 
+def _is_ref(value) -> bool:
+    return isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+
+
+def _kwarg_tensors_from_keras2(node: list, class_name: str) -> list:
+    """tf-keras writes MultiHeadAttention's `value` / `key` tensors as call kwargs
+    (`[[query, 0, 0, {'value': [v, 0, 0]}]]`); TF.js lists them as further inputs."""
+    keys = _KWARG_TENSOR_INPUTS.get(class_name)
+    if not keys or not node or not isinstance(node[0], list) or len(node[0]) < 4 or \
+            not isinstance(node[0][3], dict):
+        return node
+    first = list(node[0])
+    kwargs = dict(first[3])
+    extra = [list(kwargs.pop(k)) + [{}] for k in keys if _is_ref(kwargs.get(k))]
+    if not extra:
+        return node
+    return [first[:3] + [kwargs]] + extra + [list(item) for item in node[1:]]
+
+
 def node_from_keras3(node, class_name: str = '', layer_name: str = '',
                      notes: list | None = None, mask_sources=None) -> list:
     """One Keras 3 node `{args, kwargs}` as a TF.js node `[[layer, node, tensor, kwargs]...]`.
 
     Keras 3 records the masks it propagates (`kwargs.mask`, often computed by a `keras.ops`
     layer); TF.js propagates masks itself, so such tensors are dropped (and noted)."""
-    if isinstance(node, list):                          # already the list form
-        return node
+    if isinstance(node, list):                          # already the list form (Keras 2)
+        return _kwarg_tensors_from_keras2(node, class_name)
     if not isinstance(node, dict) or 'args' not in node:
         raise ConfigError(f'Malformed inbound node of layer "{layer_name}": {node!r}')
     args = node.get('args') or []

@@ -43,6 +43,10 @@ def _k2_out(entry, top=False):
             layers.insert(0, {'class_name': 'InputLayer', 'config': {
                 'batch_input_shape': shape, 'dtype': dtype or 'float32', 'sparse': False,
                 'ragged': False, 'name': f"{first.get('name', 'layer')}_input"}})
+        for layer in layers:
+            if layer.get('class_name') in _KWARG_TENSOR_INPUTS and layer.get('inbound_nodes'):
+                layer['inbound_nodes'] = [_kwarg_tensors_to_keras2(n, layer['class_name'])
+                                          for n in layer['inbound_nodes']]
         if isinstance(config, list):
             entry['config'] = {'name': 'sequential', 'layers': layers}
         else:
@@ -54,6 +58,14 @@ def _k2_out(entry, top=False):
         config = _rnn_config(config)
     if cls in _LOOKUPS:
         config = _lookup_to_keras2(cls, config)
+    if cls in _K2_CHANNELS_LAST_ONLY and 'data_format' in config:
+        config = dict(config)
+        if config.pop('data_format') == 'channels_first':
+            raise UnsupportedError(f'tf-keras\'s {cls} has no data_format (channels last only); '
+                                   f'layer "{config.get("name")}" uses channels_first. Save as '
+                                   '.keras.')
+    if cls == 'MultiHeadAttention' and 'query_shape' in config:
+        config = {**config, 'key_shape': config.get('key_shape', config.get('value_shape'))}
     for key in _NESTED_LAYER_KEYS:
         if _is_object(config.get(key)):
             config[key] = {'module': 'keras.layers', **_k2_out(config[key]),
@@ -65,7 +77,28 @@ def _k2_out(entry, top=False):
     return entry
 
 
+def _kwarg_tensors_to_keras2(node: list, class_name: str) -> list:
+    """MultiHeadAttention's value / key inputs as tf-keras's call kwargs (see dialects)."""
+    if not isinstance(node, list) or len(node) < 2:
+        return node
+    first = list(node[0]) + ([{}] if len(node[0]) < 4 else [])
+    kwargs = dict(first[3] or {})
+    for key, item in zip(_KWARG_TENSOR_INPUTS[class_name], node[1:]):
+        kwargs[key] = [item[0], int(item[1]), int(item[2])]
+    return [first[:3] + [kwargs]]
+
+
 _LOOKUPS = ('StringLookup', 'IntegerLookup')
+_K2_CHANNELS_LAST_ONLY = ('ZeroPadding1D', 'Resizing', 'CenterCrop')
+# keys a layer's config has here that Keras 3's constructor refuses (it takes no **kwargs, or
+# keeps the value in build_config)
+_KERAS3_REFUSED_KEYS = {
+    'Discretization': ('trainable',),
+    'SpatialDropout1D': ('noise_shape', 'trainable'),
+    'SpatialDropout2D': ('noise_shape', 'trainable'),
+    'SpatialDropout3D': ('noise_shape', 'trainable'),
+    'MultiHeadAttention': ('query_shape', 'value_shape', 'key_shape'),
+}
 
 
 def _lookup_to_keras2(cls: str, config: dict) -> dict:
@@ -223,6 +256,8 @@ def layer_to_keras3(entry: dict, shapes: dict | None = None) -> dict:
         out.pop('input_length', None)
     elif cls == 'StringLookup':
         out.pop('vocabulary_dtype', None)        # Keras 3's StringLookup sets it itself
+    for key in _KERAS3_REFUSED_KEYS.get(cls, ()):
+        out.pop(key, None)
     return {'module': 'keras.layers', 'class_name': k3_cls, 'config': out,
             'registered_name': None}
 

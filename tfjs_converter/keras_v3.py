@@ -369,8 +369,9 @@ def _read_model_vars(f, cls, config, prefix, budget, where, seen) -> list:
         except schema.UnknownLayerWeights:
             if g is not None and _has_datasets(g):
                 raise FileFormatError(f'{where}: layer "{lname}" ({lcls}) has weights, and the '
-                                      'converter does not know how this class names them.') \
-                    from None
+                                      f'converter does not know how {lcls} names them: it is '
+                                      'not a layer this package implements (docs/layers.md '
+                                      'lists those), so the model cannot be loaded.') from None
             continue
         for s in slots:
             ds = _resolve(g, s.k3, where) if g is not None else None
