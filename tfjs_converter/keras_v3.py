@@ -1,4 +1,5 @@
-"""Keras 3 files: the `.keras` zip (`config.json`, `metadata.json`, `model.weights.h5`) and the
+"""Keras 3 files: the `.keras` zip (`config.json`, `metadata.json`, `model.weights.h5` or
+`.npz`, `assets/`) and the
 `*.weights.h5` weights file, read and written with zipfile and h5py alone.
 
 The weights file addresses variables by position, not by name: `layers/<group>/vars/<i>`, where
@@ -8,6 +9,11 @@ order (`dense`, `dense_1`), and nested objects add their attribute names
 `layers/sequential/layers/dense/vars/0`). `schema.py` knows these paths for every layer class;
 recent Keras versions also store each layer's name on its `vars` group, which is used to check
 (and, for files from other Keras versions, to find) the groups.
+
+Also read: the compile settings (`compile_config`) and the optimizer's variables
+(`optimizer/vars/<i>` of the weights file), see `keras_training.py`; lookup-layer vocabularies
+saved as `assets/<store path>/vocabulary.txt` (written back the same way); and the `.npz`
+weights store (`model.weights.npz`, see `npz_store.py`).
 
 Archives are checked before anything is read: members with absolute or `..` paths, odd
 characters, duplicates or encryption are refused, declared sizes and compression ratios are

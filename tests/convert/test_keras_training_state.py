@@ -91,3 +91,34 @@ def test_adadelta_state_is_keras_state():
     np.testing.assert_array_equal(weights['hidden/kernel/accum_grad'], raw[2])
     np.testing.assert_array_equal(weights['hidden/kernel/accum_var'], raw[3])
     np.testing.assert_array_equal(weights['out/bias/accum_var'], raw[-1])
+
+
+def _with_compile_config(tmp_path, change):
+    import json
+    import zipfile
+    src, dst = _file('k3_adam'), str(tmp_path / 'changed.keras')
+    with zipfile.ZipFile(src) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    config = json.loads(members['config.json'])
+    change(config['compile_config'])
+    members['config.json'] = json.dumps(config).encode()
+    with zipfile.ZipFile(dst, 'w') as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize('change, match', [
+    (lambda c: c['optimizer'].update(class_name='Lion'), 'Lion'),
+    (lambda c: c['optimizer']['config'].update(amsgrad=True), 'amsgrad'),
+    (lambda c: c.update(loss={'module': 'keras.losses', 'class_name': 'BinaryCrossentropy',
+                              'config': {'from_logits': True}}), 'from_logits'),
+])
+def test_training_state_tfjs_cannot_use_loads_uncompiled_with_a_warning(tmp_path, change,
+                                                                         match):
+    path = _with_compile_config(tmp_path, change)
+    with pytest.warns(UserWarning, match=match):
+        model = tf.loadLayersModel(path)
+    assert model.optimizer_ is None
+    data = np.load(os.path.join(TRAINING, 'k3_adam.npz'))
+    assert model.predict(tf.tensor(data['x'])).shape == [6, 2]
