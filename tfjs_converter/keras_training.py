@@ -10,7 +10,13 @@ tf-keras 2.21 (`.h5`: `optimizer_weights`, listed in its `weight_names`) write t
 * Adam, Adamax, Adadelta: per trainable variable both slots (`m0 v0 m1 v1 ...`); RMSprop: by kind
   (`velocity...`, `momentum...` when momentum > 0, `average_gradient...` when centered);
   SGD: `momentum...` when momentum > 0; Adagrad: `accumulator...`;
-* tf-keras's legacy optimizers (`<Opt>/iter:0`, `<Opt>/<layer>/<w>/<slot>:0`) by kind.
+* tf-keras's legacy optimizers (`<Opt>/iter:0`, `<Opt>/<layer>/<w>/<slot>:0`) by kind;
+* Keras 2.0-2.2 (`iterations:0`, `training/Adam/Variable_3:0`: no slot names) by position, as
+  tf-keras's legacy `set_weights` restores them: `[iterations] + ms + vs` (Adam, Adamax; Keras
+  2.1+ Adam appends one `vhat` per variable, dropped), SGD `[iterations] + moments`, and
+  RMSprop / Adagrad / Adadelta without the iteration count (restored as 0). Every slot's shape
+  is checked against the model's trainable weights in order; state that does not fit raises
+  `OptimizerStateError`, and the model is compiled with a fresh optimizer (as tf-keras does).
 
 Values are TF.js's except SGD momentum: Keras keeps `v = momentum*v - lr*g`, TF.js the
 accumulated gradient `acc = momentum*acc + g`, so `acc = -v / lr` (with a learning-rate schedule
@@ -62,6 +68,11 @@ _NEUTRAL_LOSS_KEYS = {'name', 'reduction', 'dtype', 'fn'}
 
 class TrainingStateError(UnsupportedError):
     """The compile settings or optimizer state of a file cannot be represented."""
+
+
+class OptimizerStateError(TrainingStateError):
+    """The compile settings are usable, but the saved optimizer variables do not fit the model:
+    Keras then starts from a freshly initialized optimizer, and so does TF.js-for-Python."""
 
 
 # ------------------------------------------------------------------- configs (Keras -> TF.js)
@@ -260,7 +271,17 @@ def _assemble(cls, config, by_kind: dict, iterations: int, trainable, where) -> 
 
 
 def optimizer_weights_from_keras3(arrays: list, training: dict, trainable, where: str) -> list:
-    """TF.js optimizer weights from Keras 3's `optimizer/vars/<i>` arrays (in order)."""
+    """TF.js optimizer weights from Keras 3's `optimizer/vars/<i>` arrays (in order); raises
+    `OptimizerStateError` when they do not fit the model."""
+    try:
+        return _from_keras3(arrays, training, trainable, where)
+    except OptimizerStateError:
+        raise
+    except TrainingStateError as exc:
+        raise OptimizerStateError(str(exc)) from None
+
+
+def _from_keras3(arrays: list, training: dict, trainable, where: str) -> list:
     opt = training['optimizer_config']
     cls, config = tfjs_optimizer_class(opt), opt.get('config') or {}
     if not arrays:
@@ -288,8 +309,58 @@ def optimizer_weights_from_keras3(arrays: list, training: dict, trainable, where
 
 
 def optimizer_weights_from_h5(items: list, training: dict, trainable, where: str) -> list:
-    """TF.js optimizer weights from an `.h5` file's `optimizer_weights` `[(name, array)]`
-    (tf-keras, legacy tf-keras or Keras 3 names), classified by the slot names."""
+    """TF.js optimizer weights from an `.h5` file's `optimizer_weights` `[(name, array)]`:
+    classified by the slot names (tf-keras, legacy tf-keras, Keras 3), or by position for
+    Keras 2.0-2.2 files, whose names carry no slot names. Raises `OptimizerStateError` when
+    they do not fit the model.
+
+    >>> items = [('training/Adagrad/Variable:0', np.ones(2, np.float32))]   # Keras 2.1
+    >>> tc = {'optimizer_config': {'class_name': 'Adagrad', 'config': {'lr': 0.01}}}
+    >>> [w.name for w in optimizer_weights_from_h5(items, tc, [('d/bias', (2,))], 'f')]
+    ['iter', 'd/bias/accumulator']
+    """
+    try:
+        return _by_name(items, training, trainable, where)
+    except OptimizerStateError:
+        raise
+    except _NoSlotNames as exc:
+        try:
+            return _by_position([a for _, a in items], training, trainable, where)
+        except TrainingStateError as pos:
+            raise OptimizerStateError(f'{exc}; by position (Keras 2.0-2.2 layout): {pos}') \
+                from None
+    except TrainingStateError as exc:
+        raise OptimizerStateError(str(exc)) from None
+
+
+class _NoSlotNames(TrainingStateError):
+    """The optimizer weight names do not say which slot each one is."""
+
+
+def _by_position(arrays: list, training: dict, trainable, where: str) -> list:
+    """Keras 2.0-2.2 optimizer weights (`self.weights` of its optimizers), mapped by position
+    as tf-keras's legacy optimizers' `set_weights` maps them (kinds one after the other)."""
+    opt = training['optimizer_config']
+    cls, config = tfjs_optimizer_class(opt), opt.get('config') or {}
+    if trainable is None:
+        raise TrainingStateError('the model\'s trainable weights are unknown, so positions '
+                                 'cannot be checked')
+    kinds, n = _keras_kinds(cls, config), len(trainable)
+    arrays = list(arrays)
+    if cls == 'Adam' and len(arrays) == 3 * n + 1:        # Keras 2.1+: vhats, even without amsgrad
+        arrays = arrays[:2 * n + 1]
+    if cls in ('Adadelta', 'Adagrad', 'RMSProp') and len(arrays) == len(kinds) * n:
+        arrays = [np.asarray(0)] + arrays                   # Keras 2 kept no iteration count
+    if len(arrays) != 1 + len(kinds) * n or np.size(arrays[0]) != 1:
+        raise TrainingStateError(
+            f'{len(arrays)} weights, not the iteration count plus {len(kinds)} x {n} slots '
+            f'({", ".join(kinds) or "none"}) for the {n} trainable weights')
+    iterations = int(np.asarray(arrays[0]).reshape(-1)[0])
+    by_kind = {k: arrays[1 + i * n:1 + (i + 1) * n] for i, k in enumerate(kinds)}
+    return _assemble(cls, config, by_kind, iterations, trainable, where)
+
+
+def _by_name(items: list, training: dict, trainable, where: str) -> list:
     opt = training['optimizer_config']
     cls, config = tfjs_optimizer_class(opt), opt.get('config') or {}
     aliases = _ALIASES[cls]
@@ -315,11 +386,11 @@ def optimizer_weights_from_h5(items: list, training: dict, trainable, where: str
                     kind = aliases[alias]
                     break
         if kind is None:
-            raise TrainingStateError(f'{where}: the optimizer weight "{name}" is no slot of '
-                                     f'{cls} ({", ".join(sorted(set(aliases.values())))})')
+            raise _NoSlotNames(f'{where}: the optimizer weight "{name}" is no slot of '
+                               f'{cls} ({", ".join(sorted(set(aliases.values())))})')
         by_kind.setdefault(kind, []).append(array)
     if iterations is None:
-        raise TrainingStateError(f'{where}: the optimizer weights have no iteration count')
+        raise _NoSlotNames(f'{where}: the optimizer weights have no iteration count')
     return _assemble(cls, config, by_kind, iterations, trainable, where)
 
 
@@ -431,7 +502,7 @@ def keras2_training_state(train_config: dict, opt_weights: list, trainable, wher
     return training, items
 
 
-__all__ = ['TrainingStateError', 'tfjs_training_config', 'tfjs_optimizer_class',
+__all__ = ['TrainingStateError', 'OptimizerStateError', 'tfjs_training_config', 'tfjs_optimizer_class',
            'optimizer_weights_from_keras3', 'optimizer_weights_from_h5', 'trainable_weights',
            'keras3_compile_state', 'keras2_training_state', 'keras_optimizer_config',
            'to_camel_case']

@@ -257,17 +257,23 @@ def attach_training_state(model: ConvertedModel, opt_arrays: list, where: str,
     """Set `model.train_config_tfjs` and append the optimizer's weights (TF.js order) from a
     Keras training config and optimizer variables (Keras 3 arrays, or an `.h5` file's named
     `optimizer_weights`); what TF.js cannot compile becomes a note, and the model loads
-    uncompiled."""
+    uncompiled; optimizer variables that do not fit become a note, and the model loads compiled
+    with a fresh optimizer."""
     from . import keras_training as kt
     try:
         tfjs_config = kt.tfjs_training_config(model.training_config)
         if tfjs_config is None:
             return
         trainable = kt.trainable_weights(model.topology, model.weights)
-        if h5_items:
-            opt = kt.optimizer_weights_from_h5(h5_items, tfjs_config, trainable, where)
-        else:
-            opt = kt.optimizer_weights_from_keras3(opt_arrays, tfjs_config, trainable, where)
+        try:
+            if h5_items:
+                opt = kt.optimizer_weights_from_h5(h5_items, tfjs_config, trainable, where)
+            else:
+                opt = kt.optimizer_weights_from_keras3(opt_arrays, tfjs_config, trainable, where)
+        except kt.OptimizerStateError as exc:     # as Keras: compiled, fresh optimizer
+            model.notes.append(f'optimizer state not restored ({exc}); the model is compiled '
+                               'with a freshly initialized optimizer')
+            opt = []
     except kt.TrainingStateError as exc:
         model.notes.append(f'training state not loaded ({exc}); the model loads uncompiled')
         return

@@ -92,11 +92,11 @@ def _model_predict_before(path):
 
 
 def test_without_include_optimizer_no_training_state(tmp_path):
-    """TF.js's default (includeOptimizer false): the file has no compile settings."""
+    """`includeOptimizer: false` (Keras's default is true): no compile settings."""
     model = _model(tf.train.adam(0.01))
     _fit(model)
     path = str(tmp_path / 'plain.keras')
-    model.save(path)
+    model.save(path, {'includeOptimizer': False})
     assert tf.loadLayersModel(path).optimizer_ is None
 
 

@@ -70,8 +70,8 @@ def convert(*args):
 
 def load(path):
     with warnings.catch_warnings():
-        # the .h5 files carry Keras 2.0 optimizer state that does not map onto Adam's slots
-        warnings.filterwarnings('ignore', message='.*training state not loaded')
+        # fer's Keras 2.0 optimizer state does not fit its trainable weights (fresh optimizer)
+        warnings.filterwarnings('ignore', message='.*optimizer state not restored')
         return tf.loadLayersModel(path)
 
 

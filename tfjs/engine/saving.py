@@ -132,13 +132,17 @@ def model_artifacts(model, config: dict) -> dict:
 
 def save_model_job(model, handler_or_url, config: dict):
     """Job: artifacts to a URL, a path (`str` or `pathlib.Path`) or an IOHandler (whose `save`
-    may be a coroutine)."""
+    may be a coroutine). Keras files include the optimizer unless `includeOptimizer` is false,
+    as Keras's `model.save`; every other handler follows TF.js's default (false)."""
     from .._async import maybe_await
     from ..io.router import get_save_handler
     handler = get_save_handler(handler_or_url) if _is_url(handler_or_url) else handler_or_url
     if not hasattr(handler, 'save'):
         raise ValueError('LayersModel.save() cannot proceed because the IOHandler provided does not '
                          'have the `save` attribute defined.')
+    from ..io.keras_files import KerasFile
+    if isinstance(handler, KerasFile) and config.get('includeOptimizer') is None:
+        config = {**config, 'includeOptimizer': True}      # Keras's include_optimizer=True
     result = yield from maybe_await(handler.save(model_artifacts(model, config)))
     return result
 

@@ -13,7 +13,10 @@ The formats are read and written by `tfjs_converter` (NumPy and h5py, no TensorF
   layout. `model.loadWeights(path)` reads either (and `.keras` / full-model `.h5` files), matching
   layers by position as Keras does.
 
-Keras files do not hold TF.js optimizer state (`includeOptimizer` is ignored, with a warning).
+As Keras's `model.save` (`include_optimizer=True`), saving to a Keras file includes the compile
+settings and the optimizer state unless `{'includeOptimizer': False}` is given (TF.js's own
+default, false, stays for every other URL). Loading compiles the model with them: Keras 2.0-2.2
+`.h5` files too, whose optimizer variables are matched by position.
 
 >>> import tempfile, os, numpy as np, tfjs as tf
 >>> m = tf.sequential({'layers': [tf.layers.dense({'units': 2, 'inputShape': [3]})]})
@@ -116,9 +119,12 @@ class KerasFile(SnakeCaseAliases):
 
 
 def _check_training_state(model, path: str) -> None:
-    """Keep the file's compile settings only if TF.js can compile with them (else warn, as
-    Keras does when a saved optimizer cannot be restored, and load the model uncompiled)."""
-    problem = next((n for n in model.notes if n.startswith('training state not loaded')), None)
+    """Keep the file's compile settings only if TF.js can compile with them (else warn and load
+    the model uncompiled); saved optimizer variables that do not fit the model leave it compiled
+    with a fresh optimizer, with a warning, as Keras does."""
+    problem = next((n for n in model.notes if n.startswith(('training state not loaded',
+                                                            'optimizer state not restored'))),
+                   None)
     if model.train_config_tfjs is not None:
         try:
             _try_compile_config(model.train_config_tfjs)
@@ -126,9 +132,11 @@ def _check_training_state(model, path: str) -> None:
             problem = f'training state not loaded ({exc}); the model loads uncompiled'
             model.train_config_tfjs = None
             model.weights = [w for w in model.weights if w.group != 'optimizer']
-    if problem:
+    if problem and model.train_config_tfjs is None:
         warnings.warn(f'{os.path.basename(path)}: {problem}. Call model.compile() before '
                       'training.')
+    elif problem:
+        warnings.warn(f'{os.path.basename(path)}: {problem}.')
 
 
 def _try_compile_config(config: dict) -> None:
