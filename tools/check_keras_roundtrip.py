@@ -1,6 +1,7 @@
 """Check that Keras files written by `tfjs` load in real Keras with the same predictions.
 
-The test tests/convert/test_keras_roundtrip_files.py writes, for each case, `<case>.keras`,
+The tests tests/convert/test_roundtrip.py, test_keras_sweep.py, test_keras_stores.py and
+test_keras_training_roundtrip.py write, for each case, `<case>.keras`,
 `<case>.h5`, `<case>.weights.h5` and `<case>.npz` (the inputs `x0, x1, ...` and the predictions
 `y0, y1, ...` that tfjs computed) into the folder named by $TFJS_KERAS_ROUNDTRIP_DIR. This
 script (which needs TensorFlow, so it runs outside CI) loads every file:
@@ -20,7 +21,8 @@ epsilon to sqrt(v) before the bias correction, TF.js after, which moves a weight
 are tiny by up to ~1e-5 of the learning rate per step).
 
     TFJS_KERAS_ROUNDTRIP_DIR=/tmp/rt .venv/bin/python -m pytest -q \\
-        tests/convert/test_keras_roundtrip_files.py
+        tests/convert/test_roundtrip.py tests/convert/test_keras_sweep.py \\
+        tests/convert/test_keras_stores.py tests/convert/test_keras_training_roundtrip.py
     /work/kerasenv/bin/python tools/check_keras_roundtrip.py /tmp/rt
 """
 import glob
