@@ -159,16 +159,27 @@ def read_weight_files(manifest, folder: str, where: str = 'model.json', check=No
         check(specs, total, files)
     buffer = memoryview(np.empty(total, np.uint8)).cast('B')    # np.empty: no zero-filling
     offset = 0
-    for p in files:
+    for p, size in zip(files, sizes):
         with open(p, 'rb') as f:
-            while offset < total:
-                n = f.readinto(buffer[offset:])
-                if not n:
-                    break
-                offset += n
+            offset = _read_shard(f, p, size, buffer, offset)
         if progress:
             progress.update(offset, total, 'reading weights')
-    return specs, buffer[:offset], files
+    return specs, buffer, files
+
+
+def _read_shard(f, path: str, size: int, buffer: memoryview, offset: int) -> int:
+    """Read the `size` bytes of one shard into `buffer[offset:offset + size]`; the end offset.
+    FileFormatError when the file is no longer `size` bytes long (written to while loading)."""
+    end = offset + size
+    while offset < end:
+        n = f.readinto(buffer[offset:end])
+        if not n:
+            break
+        offset += n
+    if offset != end or f.read(1):
+        raise FileFormatError(f'Weight file {path} changed size while it was read (it was {size} '
+                              'bytes): it is being written; load it again once it is complete.')
+    return end
 
 
 def read(path: str, progress=None) -> ConvertedModel:

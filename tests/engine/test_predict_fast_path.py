@@ -310,3 +310,17 @@ def test_predict_output_can_enter_autograd_later():
     model.fit(x, target.mul(0.5), {'epochs': 1, 'verbose': 0})
     g = tf.grad(lambda t: t.mul(target).sum())(tf.ones([4, 3]))
     np.testing.assert_allclose(g.arraySync(), target.arraySync())
+
+
+def test_call_replaced_on_the_instance_after_a_predict_is_used():
+    m = tf.sequential()
+    m.add(tf.layers.dense({'units': 2, 'inputShape': [3], 'kernelInitializer': 'ones'}))
+    m.add(tf.layers.dense({'units': 2, 'kernelInitializer': 'ones'}))
+    x = tf.ones([1, 3])
+    np.testing.assert_allclose(np.array(m.predict(x)), [[6, 6]])
+    layer = m.layers[1]
+    layer.call = lambda inputs, kwargs=None: tf.mul(inputs if not isinstance(inputs, list)
+                                                    else inputs[0], 10)
+    np.testing.assert_allclose(np.array(m.predict(x)), [[30, 30]])
+    del layer.call
+    np.testing.assert_allclose(np.array(m.predict(x)), [[6, 6]])

@@ -236,3 +236,45 @@ def test_http_loads_keep_their_joined_buffer_and_never_alias_the_fetched_bytes(s
     assert bytes(files['weights.bin']) == snapshot
     for p, q in zip(_weights(original), _weights(b)):
         np.testing.assert_array_equal(p, q)
+
+
+def test_a_weight_made_after_loading_is_zeros_as_tfjs(saved, monkeypatch):
+    """TF.js never clears `fastWeightInitDuringBuild`: a weight a loaded layer makes later is
+    zeros (never unallocated memory)."""
+    _, folder = saved
+    m = tf.loadLayersModel(f'file://{folder}/model.json')
+
+    def unallocated(*args, **kwargs):
+        raise AssertionError('a weight made after loading was left unallocated')
+    monkeypatch.setattr(weight_loading, 'unallocated_weight', unallocated)
+    layer = m.layers[0]
+    assert layer.fastWeightInitDuringBuild
+    w = layer.addWeight('extra', [3, 5], 'float32', 'ones')
+    np.testing.assert_array_equal(np.array(w.read()), np.zeros((3, 5), np.float32))
+
+
+def test_a_shard_that_changes_size_while_loading_raises(saved):
+    _, folder = saved
+    manifest = json.loads((folder / 'model.json').read_text())['weightsManifest']
+
+    def grow(specs, total, files):        # runs after the sizes are taken, before the reads
+        with open(files[0], 'ab') as f:
+            f.write(b'\0' * 8)
+    with pytest.raises(tfjs_layers.FileFormatError, match='changed size'):
+        tfjs_layers.read_weight_files(manifest, str(folder), check=grow)
+
+
+def test_loading_a_compiled_model_repeatedly_keeps_no_tensors(tmp_path):
+    m = _model()
+    m.compile({'optimizer': 'adam', 'loss': 'meanSquaredError'})
+    x, y = _xy()
+    m.fit(x, y, {'epochs': 1, 'verbose': 0})
+    m.save(f'file://{tmp_path}/m', {'includeOptimizer': True})
+    counts = []
+    for _ in range(3):
+        loaded = tf.loadLayersModel(f'file://{tmp_path}/m/model.json')
+        assert loaded.optimizer_ is not None
+        loaded.dispose()
+        loaded.optimizer_.dispose()
+        counts.append(tf.memory()['numTensors'])
+    assert counts[0] == counts[1] == counts[2]

@@ -149,6 +149,53 @@ def test_workspace_reuses_buffers_of_a_shape():
     W.give(t)
     assert W.take((3, 7), like) is t
     assert W.take((3, 7), like) is not t
+    v = W.take((6, 4), like)                 # a reshaping view hands back its buffer
+    W.give(v.view(2, 3, 4))
+    assert W.take((6, 4), like) is v
+    W.give(v[:3])                            # a slice never does
+    assert W.take((3, 4), like) is not v
+
+
+@pytest.mark.parametrize('run', ['gru', 'simple_rnn', 'lstm'])
+def test_workspace_reuses_the_input_projection(run):
+    from tfjs.layers import _rnn_workspace as W
+    from tfjs.activations import get_activation
+    W.clear()
+    xs, h0 = torch.randn(5, 2, 3), torch.zeros(2, 4)
+    g = {'gru': 3, 'simple_rnn': 1, 'lstm': 4}[run]
+    k, r = torch.randn(3, 4 * g), torch.randn(4, 4 * g)
+    tanh, sig = get_activation('tanh'), get_activation('sigmoid')
+    if run == 'gru':
+        _rnn_autograd.gru(xs, h0, k, r, None, tanh, sig, False, None)
+        key = ((10, 12), torch.float32)
+    elif run == 'simple_rnn':
+        _rnn_autograd.simple_rnn(xs, h0, k, r, None, tanh, None)
+        key = ((10, 4), torch.float32)
+    else:
+        _rnn_autograd.lstm(xs, h0, h0, k, r, None, tanh, sig, None)
+        key = ((1, 10, 16), torch.float32)
+    assert W._free.get(key), 'the projection buffer z was not handed back'
+    W.clear()
+
+
+@pytest.mark.parametrize('run', ['gru', 'simple_rnn', 'lstm'])
+def test_weight_modified_in_place_before_backward_raises(run):
+    from tfjs.activations import get_activation
+    xs, h0 = torch.randn(5, 2, 3), torch.zeros(2, 4)
+    g = {'gru': 3, 'simple_rnn': 1, 'lstm': 4}[run]
+    k = torch.randn(3, 4 * g, requires_grad=True)
+    r = torch.randn(4, 4 * g, requires_grad=True)
+    tanh, sig = get_activation('tanh'), get_activation('sigmoid')
+    if run == 'gru':
+        seq, _ = _rnn_autograd.gru(xs, h0, k, r, None, tanh, sig, False, None)
+    elif run == 'simple_rnn':
+        seq, _ = _rnn_autograd.simple_rnn(xs, h0, k, r, None, tanh, None)
+    else:
+        seq, _ = _rnn_autograd.lstm(xs, h0, h0, k, r, None, tanh, sig, None)
+    with torch.no_grad():
+        r.add_(1.0)                          # an optimizer step between forward and backward
+    with pytest.raises(RuntimeError, match='modified by an inplace operation'):
+        seq.sum().backward()
 
 
 @pytest.mark.parametrize('config', [

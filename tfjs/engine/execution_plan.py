@@ -58,6 +58,13 @@ def _runs_raw(layer) -> bool:
             and 'computeMask' not in own)
 
 
+def _replaced(layer) -> bool:
+    """Whether `call` / `computeMask` was set on the instance after the plan was built (then
+    the layer runs through them, as `run_graph` always ran it)."""
+    own = layer.__dict__
+    return 'call' in own or 'computeMask' in own
+
+
 class ExecutionPlan:
     """The steps of one (inputs, outputs, node list) triple; `run` evaluates them."""
 
@@ -104,7 +111,8 @@ class ExecutionPlan:
         chain = self.chain
         if chain is not None and masks is None and raws[0] is not None:
             for layer, _ in chain:
-                if layer._callHook is not None or layer.activityRegularizer is not None:
+                if layer._callHook is not None or layer.activityRegularizer is not None \
+                        or _replaced(layer):
                     break
             else:
                 x, dtype = raws[0], dtypes[0]
@@ -132,7 +140,8 @@ class ExecutionPlan:
             layer = step.layer
             i = step.ins[0] if step.raw else None
             if i is not None and msk[i] is None and raw[i] is not None \
-                    and layer._callHook is None and layer.activityRegularizer is None:
+                    and layer._callHook is None and layer.activityRegularizer is None \
+                    and not _replaced(layer):
                 out = layer.forward(raw[i], step.arg_training if training is None else
                                     bool(training))
                 o = step.outs[0]

@@ -188,7 +188,9 @@ def model_from_artifacts(artifacts: dict, custom_objects=None, strict: bool = Tr
     topology = keras_dialect_to_tfjs(topology, keras_version)
     config = convert_pythonic_to_ts(topology)
     has_weights = artifacts.get('weightData') is not None and artifacts.get('weightSpecs') is not None
-    model = deserialize_model(config, custom_objects, fast_weight_init=has_weights and strict)
+    from .topology import weights_set_after_build
+    with weights_set_after_build():
+        model = deserialize_model(config, custom_objects, fast_weight_init=has_weights and strict)
     if artifacts.get('trainingConfig') is not None:
         model.loadTrainingConfig(artifacts['trainingConfig'])
     if artifacts.get('userDefinedMetadata') is not None:
@@ -206,8 +208,8 @@ def _load_artifact_weights(model, artifacts: dict, topology, keras_version, stri
     from ..io.weights import as_buffer, decode_weight_arrays, match_weights
     from .container import Container
     from .weight_loading import assign_loaded, borrowed_tensor, tensor_from_array
-    data = artifacts['weightData']
-    owned_buffer = owned_buffer and not as_buffer(data).readonly
+    data = as_buffer(artifacts['weightData'])         # joins a list of buffers, once
+    owned_buffer = owned_buffer and not data.readonly
     model_weights, optimizer_weights, adoptable = {}, [], set()
     for spec, values, dtype in decode_weight_arrays(data, artifacts['weightSpecs']):
         fresh = owned_buffer or values.flags.owndata
@@ -232,8 +234,8 @@ def _load_artifact_weights(model, artifacts: dict, topology, keras_version, stri
             model.loadWeights({n: t.clone() for n, t in model_weights.items()}, strict)
         if optimizer_weights and model.optimizer_ is not None:
             model.optimizer_._set_weights(optimizer_weights)
-    finally:
-        dispose(list(model_weights.values()))
+    finally:        # the variables copied what they keep (`variable`, `_set_weights`)
+        dispose(list(model_weights.values()) + [e['tensor'] for e in optimizer_weights])
 
 
 def keras_dialect_to_tfjs(topology, keras_version=None):

@@ -14,6 +14,8 @@ recording a `Node`) and eagerly (Tensors in, Tensors out).
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from typing import Any, Iterable, Sequence
 
 import torch
@@ -23,6 +25,24 @@ from ..errors import AttributeError, NotImplementedError, RuntimeError, ValueErr
 from ..tensor import Tensor
 from .common import get_scoped_tensor_name, get_uid, get_unique_tensor_name, name_scope, next_unique_id
 from .variables import LayerVariable
+
+_LOADING = threading.local()
+
+
+@contextmanager
+def weights_set_after_build():
+    """While a model being loaded is built (`fastWeightInitDuringBuild`), its weights are left
+    unallocated: loading sets every one next. Outside it, that flag makes zeros (TF.js).
+
+    >>> with weights_set_after_build():
+    ...     pass
+    """
+    before = getattr(_LOADING, 'on', False)
+    _LOADING.on = True
+    try:
+        yield
+    finally:
+        _LOADING.on = before
 
 BASE_LAYER_KEYS = ('inputShape', 'batchInputShape', 'batchSize', 'dtype', 'name', 'trainable',
                    'weights', 'inputDType')
@@ -240,8 +260,10 @@ class Layer(SnakeCaseAliases):
         if any(w.originalName == scoped for w in self._trainableWeights + self._nonTrainableWeights):
             raise ValueError(f'Duplicate weight name {name} for layer {self.name}.')
         dtype = dtype or self.dtype or 'float32'
-        if self.fastWeightInitDuringBuild and getInitializerFunc is None and dtype != 'string':
-            # being loaded: every weight is set next (or loading fails), so none is initialized
+        if self.fastWeightInitDuringBuild and getInitializerFunc is None and dtype != 'string' \
+                and getattr(_LOADING, 'on', False):
+            # being loaded: every weight is set next (or loading fails), so none is initialized;
+            # a weight made later is zeros, as TF.js's (which never clears the flag)
             from .weight_loading import unallocated_weight
             weight = unallocated_weight(name, shape, dtype, True if trainable is None else trainable,
                                         constraint)

@@ -189,6 +189,7 @@ def _project_into(x2d, w, b, out):
 
 def _lstm_backward(ctx, dseq, dh_last, dc_last):
     cfg = ctx.cfg
+    _ = ctx.saved_tensors       # version check: the inputs / weights not modified in place
     x, w, r, z, a, h, c, tc = ctx.bufs
     dirs, steps, batch, g4 = z.shape
     u = g4 // 4
@@ -376,7 +377,8 @@ def _gru_forward(x2d, w, b, r, h0, act, ract, steps, reset_after):
 
 def _gru_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
-    x2d, w, r, z, a, h, omz, extra = ctx.bufs
+    x2d, w, _, r, _ = ctx.saved_tensors     # version-checked: raises if modified in place
+    z, a, h, omz, extra = ctx.bufs
     steps, batch, g3 = z.shape
     u = g3 // 3
     hp = h[:-1]
@@ -461,7 +463,7 @@ class _GRUFunction(torch.autograd.Function):
         ctx.save_for_backward(x2d, w, b, r, h0)
         ctx.set_materialize_grads(False)
         if cfg.grad:
-            ctx.bufs = (x2d, w, r, z, a, h, omz, extra)
+            ctx.bufs = (z, a, h, omz, extra)
         else:
             ctx.bufs = None
             W.give(z, a, omz, extra)
@@ -504,7 +506,8 @@ def _rnn_forward(x2d, w, b, r, h0, act, steps):
 
 def _rnn_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
-    x2d, w, r, z, h = ctx.bufs
+    x2d, w, _, r, _ = ctx.saved_tensors     # version-checked: raises if modified in place
+    z, h = ctx.bufs
     steps, batch, u = z.shape
     d = W.take(z.shape, z)
     cfg.act.derivative(z, h[1:], d)
@@ -536,7 +539,7 @@ class _SimpleRNNFunction(torch.autograd.Function):
         ctx.save_for_backward(x2d, w, b, r, h0)
         ctx.set_materialize_grads(False)
         if cfg.grad:
-            ctx.bufs = (x2d, w, r, z, h)
+            ctx.bufs = (z, h)
         else:
             ctx.bufs = None
             W.give(z)

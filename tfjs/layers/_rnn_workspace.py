@@ -3,7 +3,7 @@
 A training step allocates the same few `[T, B, ...]` buffers again and again; on CPU each fresh
 multi-megabyte allocation comes back from the OS and is page-faulted in as it is written, which
 costs as much as the arithmetic. Buffers handed back with `give` are reused by the next `take`
-of the same shape. Only CPU buffers are kept (CUDA has its caching allocator), at most
+of the same shape (a reshaping view of a taken buffer hands back the buffer). Only CPU buffers are kept (CUDA has its caching allocator), at most
 `LIMIT_BYTES` in all.
 
 >>> import torch
@@ -40,13 +40,27 @@ def give(*tensors) -> None:
     """Hand buffers back for reuse; nothing may still read or write them afterwards."""
     with _lock:
         for t in tensors:
-            if t is None or t.device.type != 'cpu' or t._base is not None:
+            if t is None or t.device.type != 'cpu':
                 continue
+            if t._base is not None:
+                t = _whole_base(t)
+                if t is None:
+                    continue
             size = t.numel() * t.element_size()
             if _held[0] + size > LIMIT_BYTES:
                 continue
             _free.setdefault((tuple(t.shape), t.dtype), []).append(t)
             _held[0] += size
+
+
+def _whole_base(view: torch.Tensor) -> torch.Tensor | None:
+    """The buffer a reshaping view (`take(...).view(...)`) covers entirely, else None (a
+    slice of a larger tensor is never handed back)."""
+    base = view._base
+    if base._base is None and view.is_contiguous() and base.is_contiguous() and \
+            view.numel() == base.numel() and view.data_ptr() == base.data_ptr():
+        return base
+    return None
 
 
 def clear() -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import torch
 
 from .._naming import to_camel_case
+from ..activations import serialize_activation
 from ..backend.memory import dispose, keep
 from ..engine.topology import InputSpec, Layer, SymbolicTensor, to_list
 from ..errors import AttributeError, NotImplementedError, ValueError
@@ -381,8 +382,9 @@ def _pairable(layers: tuple, inputs, kwargs: dict) -> bool:
         return False
     x, y = cells
     if x.units != y.units or x.useBias != y.useBias or \
-            type(x.activation) is not type(y.activation) or \
-            type(x.recurrentActivation) is not type(y.recurrentActivation):
+            serialize_activation(x.activation) != serialize_activation(y.activation) or \
+            serialize_activation(x.recurrentActivation) != \
+            serialize_activation(y.recurrentActivation):
         return False
     if not AG.supports(x.activation, x.recurrentActivation) or \
             K.fusable(activation=x.activation, recurrent_activation=x.recurrentActivation):
