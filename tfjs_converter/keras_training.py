@@ -64,6 +64,8 @@ _CLASS_FROM_KERAS = {'adam': 'Adam', 'adamax': 'Adamax', 'adadelta': 'Adadelta',
                      'adagrad': 'Adagrad', 'sgd': 'SGD', 'rmsprop': 'RMSProp',
                      'momentum': 'Momentum'}
 _NEUTRAL_LOSS_KEYS = {'name', 'reduction', 'dtype', 'fn'}
+# what a malformed config raises inside the parsing here (turned into TrainingStateError)
+_MALFORMED = (AttributeError, TypeError, ValueError, KeyError, IndexError, OverflowError)
 
 
 class TrainingStateError(UnsupportedError):
@@ -98,6 +100,9 @@ def tfjs_optimizer_class(optimizer_config: dict) -> str:
     return cls
 
 
+_NEUTRAL_REDUCTIONS = (None, 'auto', 'sum_over_batch_size')
+
+
 def _loss(value):
     """A Keras loss (a name, `{class_name, config}`) as the name TF.js compiles with."""
     if value is None or isinstance(value, str):
@@ -106,13 +111,25 @@ def _loss(value):
         return [_loss(v) for v in value]
     if isinstance(value, dict) and 'class_name' in value:
         config = value.get('config') or {}
+        if isinstance(config, str):           # Keras 3: {'class_name': 'function', 'config': 'mse'}
+            return config
+        if not isinstance(config, dict):
+            raise TrainingStateError(f'the loss {value!r} cannot be read')
+        if config.get('reduction') not in _NEUTRAL_REDUCTIONS:
+            raise TrainingStateError(
+                f'the loss {value["class_name"]} uses reduction {config["reduction"]!r}; TF.js '
+                'losses take the mean over the batch (reduction "sum_over_batch_size")')
         extra = {k: v for k, v in config.items() if k not in _NEUTRAL_LOSS_KEYS
                  and v not in (False, 0, 0.0, None, -1)}
         if extra:
             raise TrainingStateError(f'the loss {value["class_name"]} has settings {extra} that '
                                      'TF.js losses do not take')
         if value['class_name'] in ('function', 'LossFunctionWrapper'):
-            return config.get('fn') if isinstance(config, dict) else config
+            fn = config.get('fn')
+            fn = fn.get('config') if isinstance(fn, dict) else fn
+            if not isinstance(fn, str):
+                raise TrainingStateError(f'the loss {value!r} names no function')
+            return fn
         return to_snake_case(value['class_name'])
     if isinstance(value, dict):
         return {k: _loss(v) for k, v in value.items()}
@@ -155,9 +172,19 @@ def tfjs_training_config(training_config) -> dict | None:
     """A Keras `training_config` (or the one made from Keras 3's `compile_config`) as TF.js's
     `trainingConfig` (`loss`, `metrics`, `optimizer_config`; Keras's optimizer keys, which the
     TF.js-for-Python optimizers read); None without one. Raises `TrainingStateError` for what
-    TF.js cannot compile."""
+    TF.js cannot compile (also for a malformed config)."""
     if not isinstance(training_config, dict) or not training_config.get('optimizer_config'):
         return None
+    try:
+        return _tfjs_training_config(training_config)
+    except TrainingStateError:
+        raise
+    except _MALFORMED as exc:
+        raise TrainingStateError(f'the compile settings are malformed ({type(exc).__name__}: '
+                                 f'{exc})') from None
+
+
+def _tfjs_training_config(training_config: dict) -> dict:
     for key in ('weighted_metrics', 'sample_weight_mode'):
         if training_config.get(key):
             raise TrainingStateError(f'{key} ({training_config[key]!r}) is not supported by TF.js')
@@ -279,6 +306,9 @@ def optimizer_weights_from_keras3(arrays: list, training: dict, trainable, where
         raise
     except TrainingStateError as exc:
         raise OptimizerStateError(str(exc)) from None
+    except _MALFORMED as exc:
+        raise OptimizerStateError(f'{where}: malformed optimizer state ({type(exc).__name__}: '
+                                  f'{exc})') from None
 
 
 def _from_keras3(arrays: list, training: dict, trainable, where: str) -> list:
@@ -289,9 +319,11 @@ def _from_keras3(arrays: list, training: dict, trainable, where: str) -> list:
     iterations = int(np.asarray(arrays[0]).reshape(-1)[0])
     rest = list(arrays[1:])
     kinds = _keras_kinds(cls, config)
-    if rest and np.ndim(rest[0]) == 0 and (trainable is None or not trainable
-                                           or tuple(trainable[0][1]) != ()):
-        rest = rest[1:]                                   # the learning_rate variable
+    if _lr(config) is not None:          # a number: Keras 3 tracks a learning_rate variable
+        if not rest or np.ndim(rest[0]) != 0:
+            raise TrainingStateError(f'{where}: no learning_rate variable after the iteration '
+                                     'count')
+        rest = rest[1:]
     if not kinds:
         if rest:
             raise TrainingStateError(f'{where}: {len(rest)} optimizer variables for an optimizer '
@@ -326,11 +358,14 @@ def optimizer_weights_from_h5(items: list, training: dict, trainable, where: str
     except _NoSlotNames as exc:
         try:
             return _by_position([a for _, a in items], training, trainable, where)
-        except TrainingStateError as pos:
+        except (TrainingStateError,) + _MALFORMED as pos:
             raise OptimizerStateError(f'{exc}; by position (Keras 2.0-2.2 layout): {pos}') \
                 from None
     except TrainingStateError as exc:
         raise OptimizerStateError(str(exc)) from None
+    except _MALFORMED as exc:
+        raise OptimizerStateError(f'{where}: malformed optimizer state ({type(exc).__name__}: '
+                                  f'{exc})') from None
 
 
 class _NoSlotNames(TrainingStateError):
@@ -366,6 +401,8 @@ def _by_name(items: list, training: dict, trainable, where: str) -> list:
     aliases = _ALIASES[cls]
     iterations = None
     by_kind: dict = {}
+    names = [n[:-2] if n.endswith(':0') else n for n, _ in items]
+    legacy = any(n.split('/')[-1] == 'iter' for n in names)   # tf-keras legacy: `Opt/iter:0`
     for name, array in items:
         short = name[:-2] if name.endswith(':0') else name
         parts = short.split('/')
@@ -376,10 +413,11 @@ def _by_name(items: list, training: dict, trainable, where: str) -> list:
         if last == 'learning_rate':
             continue
         kind = None
-        if len(parts) >= 3 and parts[1] in aliases:          # tf-keras: Opt/<slot>/<var>
-            kind = aliases[parts[1]]
-        elif last in aliases:                                   # legacy: Opt/<var>/<slot>
-            kind = aliases[last]
+        if len(parts) >= 3:
+            # legacy `Opt/<layer>/<var>/<slot>`: the slot follows the variable's own name;
+            # tf-keras `Opt/<slot>/<layer>/<var>`: it precedes the variable path
+            slot = last if legacy else parts[1]
+            kind = aliases.get(slot)
         else:                                                   # Keras 3: opt/<var>_<slot>
             for alias in sorted(aliases, key=len, reverse=True):
                 if last.endswith('_' + alias):

@@ -122,3 +122,45 @@ def test_training_state_tfjs_cannot_use_loads_uncompiled_with_a_warning(tmp_path
     assert model.optimizer_ is None
     data = np.load(os.path.join(TRAINING, 'k3_adam.npz'))
     assert model.predict(tf.tensor(data['x'])).shape == [6, 2]
+
+
+# ------------------------------------------------ review fixes: loss configs, slot names, lr var
+
+def test_function_loss_config_and_reductions():
+    from tfjs_converter.keras_training import TrainingStateError, _loss, tfjs_training_config
+    assert _loss({'class_name': 'function', 'config': 'mean_squared_error'}) == \
+        'mean_squared_error'
+    for red in (None, 'auto', 'sum_over_batch_size'):
+        assert _loss({'class_name': 'MeanSquaredError', 'config': {'reduction': red}}) == \
+            'mean_squared_error'
+    with pytest.raises(TrainingStateError, match="'sum'"):
+        _loss({'class_name': 'MeanSquaredError', 'config': {'reduction': 'sum'}})
+    with pytest.raises(TrainingStateError, match='malformed'):
+        tfjs_training_config({'loss': 'mse', 'optimizer_config': {'class_name': 'Adam',
+                                                                  'config': ['bad']}})
+
+
+def test_legacy_slot_names_with_layers_named_like_slots():
+    from tfjs_converter.keras_training import optimizer_weights_from_h5
+    tc_ = {'optimizer_config': {'class_name': 'Adam', 'config': {'learning_rate': 0.01}}}
+    items = [('Adam/iter:0', np.asarray(3, np.int64)),
+             ('Adam/m/bias/m:0', np.full(2, 1, np.float32)),
+             ('Adam/m/bias/v:0', np.full(2, 2, np.float32))]
+    out = optimizer_weights_from_h5(items, tc_, [('m/bias', (2,))], 'f')
+    got = {w.name: np.asarray(w.array).reshape(-1)[0] for w in out}
+    assert got == {'iter': 3, 'm/bias/m': 1, 'm/bias/v': 2}
+
+
+def test_keras3_learning_rate_variable_follows_the_config():
+    """Keras 3 tracks `learning_rate` only when it is a number (3.15: a schedule adds none)."""
+    from tfjs_converter.keras_training import optimizer_weights_from_keras3
+    scalar_w = [('d/bias', ())]
+    it, lr, m, v = (np.asarray(5, np.int64), np.asarray(0.1, np.float32),
+                    np.asarray(1, np.float32), np.asarray(2, np.float32))
+    fixed = {'optimizer_config': {'class_name': 'Adam', 'config': {'learning_rate': 0.1}}}
+    sched = {'optimizer_config': {'class_name': 'Adam', 'config': {'learning_rate': {
+        'class_name': 'ExponentialDecay', 'config': {}}}}}
+    for training, arrays in ((fixed, [it, lr, m, v]), (sched, [it, m, v])):
+        got = {w.name: float(w.array) for w in
+               optimizer_weights_from_keras3(arrays, training, scalar_w, 'f')}
+        assert got == {'iter': 5, 'd/bias/m': 1, 'd/bias/v': 2}
