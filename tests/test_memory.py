@@ -1,4 +1,6 @@
 """tidy / keep / dispose / memory with TF.js semantics."""
+import gc
+
 import pytest
 
 import tfjs as tf
@@ -48,6 +50,7 @@ def test_dispose_containers_and_context_manager():
 
 
 def test_num_tensors_flat_across_fit_epochs_and_predict():
+    gc.collect()      # tensors other tests left in reference cycles must not be freed mid-fit
     model = tf.sequential()
     model.add(tf.layers.dense({'units': 4, 'inputShape': [3], 'activation': 'relu'}))
     model.add(tf.layers.batchNormalization())
