@@ -62,11 +62,8 @@ def read_layer_groups(group, budget: Budget, where: str, file_order: bool = Fals
                                   'no group; the file is incomplete.')
         items = []
         for wname in read_attr_list(g, 'weight_names'):
-            ds = child(g, wname, where)
-            if ds is None:
-                raise FileFormatError(f'{where}: weight "{wname}" of layer "{layer_name}" is '
-                                      'listed but missing; the file is incomplete.')
-            items.append((wname, read_dataset(ds, f'{layer_name}/{wname}', budget)))
+            items.append((wname, _listed_dataset(g, wname, where, budget, f'{layer_name}/{wname}',
+                                                 f'weight "{wname}" of layer "{layer_name}"')))
         out.append((layer_name, items))
     if file_order:
         order = {name: i for i, name in enumerate(group.keys())}
@@ -178,6 +175,15 @@ def read(path_or_file, where: str | None = None) -> ConvertedModel:
         f.close()
 
 
+def _listed_dataset(group, name: str, where: str, budget: Budget, path: str, what: str):
+    """The array of the dataset `name` that `group` lists in an attribute; a clear error when
+    the file lists it but does not hold it."""
+    ds = child(group, name, where)
+    if ds is None:
+        raise FileFormatError(f'{where}: {what} is listed but missing; the file is incomplete.')
+    return read_dataset(ds, path, budget)
+
+
 def read_optimizer_weights(f, budget: Budget, where: str) -> list:
     """`[(name, array)]` of the `optimizer_weights` group (its `weight_names` order)."""
     group = child(f, 'optimizer_weights', where)
@@ -185,11 +191,8 @@ def read_optimizer_weights(f, budget: Budget, where: str) -> list:
         return []
     out = []
     for name in read_attr_list(group, 'weight_names'):
-        ds = child(group, name, where)
-        if ds is None:
-            raise FileFormatError(f'{where}: optimizer weight "{name}" is listed but missing; the '
-                                  'file is incomplete.')
-        out.append((name, read_dataset(ds, f'optimizer_weights/{name}', budget)))
+        out.append((name, _listed_dataset(group, name, where, budget, f'optimizer_weights/{name}',
+                                          f'optimizer weight "{name}"')))
     return out
 
 

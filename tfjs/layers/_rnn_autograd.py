@@ -378,7 +378,7 @@ def _gru_forward(x2d, w, b, r, h0, act, ract, steps, reset_after):
 def _gru_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
     x2d, w, _, r, _ = ctx.saved_tensors     # version-checked: raises if modified in place
-    z, a, h, omz, extra = ctx.bufs
+    z, a, omz, extra, h = ctx.bufs
     steps, batch, g3 = z.shape
     u = g3 // 3
     hp = h[:-1]
@@ -454,26 +454,40 @@ def _gru_backward(ctx, dseq, dh_last):
     return dx, dw, db, dr, dh0, None
 
 
-class _GRUFunction(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x2d, w, b, r, h0, cfg):
-        z, a, h, omz, extra = _gru_forward(x2d, w, b, r, h0, cfg.act, cfg.ract, cfg.steps,
-                                           cfg.reset_after)
+class _SingleStateFunction(torch.autograd.Function):
+    """A whole sequence of a cell with one state (GRU, SimpleRNN). Subclasses define
+    `_forward(x2d, w, b, r, h0, cfg)`, returning the scratch buffers with the states `h` last,
+    and `_backward(ctx, dseq, dh_last)`, which reads them from `ctx.bufs`. Without a gradient to come, the buffers go back to the pool at once."""
+
+    @classmethod
+    def forward(cls, ctx, x2d, w, b, r, h0, cfg):
+        bufs = cls._forward(x2d, w, b, r, h0, cfg)
+        h = bufs[-1]
         ctx.cfg = cfg
         ctx.save_for_backward(x2d, w, b, r, h0)
         ctx.set_materialize_grads(False)
         if cfg.grad:
-            ctx.bufs = (z, a, h, omz, extra)
+            ctx.bufs = bufs
         else:
             ctx.bufs = None
-            W.give(z, a, omz, extra)
+            W.give(*bufs[:-1])
         return h[1:], h[cfg.steps].clone()
 
-    @staticmethod
-    def backward(ctx, dseq, dh_last):
+    @classmethod
+    def backward(cls, ctx, dseq, dh_last):
         if torch.is_grad_enabled() or ctx.bufs is None:
             return _recompute(ctx, (dseq, dh_last))
-        return _gru_backward(ctx, dseq, dh_last)
+        return cls._backward(ctx, dseq, dh_last)
+
+
+class _GRUFunction(_SingleStateFunction):
+    @staticmethod
+    def _forward(x2d, w, b, r, h0, cfg):
+        z, a, h, omz, extra = _gru_forward(x2d, w, b, r, h0, cfg.act, cfg.ract, cfg.steps,
+                                           cfg.reset_after)
+        return z, a, omz, extra, h
+
+    _backward = staticmethod(_gru_backward)
 
 
 def gru(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor, recurrent: torch.Tensor,
@@ -531,25 +545,12 @@ def _rnn_backward(ctx, dseq, dh_last):
     return dx, dw, db, dr, dh0, None
 
 
-class _SimpleRNNFunction(torch.autograd.Function):
+class _SimpleRNNFunction(_SingleStateFunction):
     @staticmethod
-    def forward(ctx, x2d, w, b, r, h0, cfg):
-        z, h = _rnn_forward(x2d, w, b, r, h0, cfg.act, cfg.steps)
-        ctx.cfg = cfg
-        ctx.save_for_backward(x2d, w, b, r, h0)
-        ctx.set_materialize_grads(False)
-        if cfg.grad:
-            ctx.bufs = (z, h)
-        else:
-            ctx.bufs = None
-            W.give(z)
-        return h[1:], h[cfg.steps].clone()
+    def _forward(x2d, w, b, r, h0, cfg):
+        return _rnn_forward(x2d, w, b, r, h0, cfg.act, cfg.steps)
 
-    @staticmethod
-    def backward(ctx, dseq, dh_last):
-        if torch.is_grad_enabled() or ctx.bufs is None:
-            return _recompute(ctx, (dseq, dh_last))
-        return _rnn_backward(ctx, dseq, dh_last)
+    _backward = staticmethod(_rnn_backward)
 
 
 def simple_rnn(xs: torch.Tensor, h0: torch.Tensor, kernel: torch.Tensor,
