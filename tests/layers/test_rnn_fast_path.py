@@ -1,5 +1,7 @@
 """The hand-written recurrent kernels (`tfjs/layers/_rnn_autograd.py`) against the differentiable
-step loop: outputs, final states, and gradients of inputs, weights and initial states."""
+step loop: outputs, final states, and gradients of inputs, weights and initial states. Every
+test runs twice: with the LSTM's native C step loops (`tfjs/layers/_native`, where they build)
+and with its PyTorch-op step loops."""
 from __future__ import annotations
 
 import itertools
@@ -9,7 +11,16 @@ import pytest
 import torch
 
 import tfjs as tf
-from tfjs.layers import _rnn_autograd, _rnn_kernels
+from tfjs.layers import _native, _rnn_autograd, _rnn_kernels
+
+
+@pytest.fixture(autouse=True, params=['native-loops', 'torch-op-loops'])
+def lstm_loops(request, monkeypatch):
+    native = request.param == 'native-loops'
+    if native and _native.lstm_kernels() is None:
+        pytest.skip(f'native LSTM loops unavailable: {_native.unavailable_reason()}')
+    monkeypatch.setattr(_rnn_autograd, 'USE_NATIVE_KERNELS', native)
+    return native
 
 CELLS = [
     ('lstm', {}),

@@ -30,10 +30,13 @@ from typing import Callable
 
 import torch
 
+from . import _native
 from . import _rnn_workspace as W
+from ..activations import Tanh
 from ._rnn_act import KernelActivation
 
 USE_AUTOGRAD_KERNELS = True
+USE_NATIVE_KERNELS = True
 
 
 def supports(*activations) -> bool:
@@ -50,6 +53,7 @@ class _Config:
         self.steps, self.act, self.ract, self.slow = steps, act, ract, slow
         self.grad, self.reset_after = grad, reset_after
         self.clip = None
+        self.native = None
 
 
 def _needs_grad(*tensors) -> bool:
@@ -141,9 +145,10 @@ def _steps(t: torch.Tensor, single: bool) -> tuple:
     return t[0].unbind(0) if single else t.unbind(1)
 
 
-def _lstm_forward(x, w, b, r, h0, c0, act, ract_fwd, steps):
+def _lstm_forward(x, w, b, r, h0, c0, act, ract_fwd, steps, native=None):
     """x `[D, T*B, in]`, w `[D, in, 4u]`, b `[D, 4u]` or None, r `[D, u, 4u]` (internal gate
-    order), h0 / c0 `[D, B, u]`: D independent LSTMs stepped together."""
+    order), h0 / c0 `[D, B, u]`: D independent LSTMs stepped together. With `native` (the C
+    loops of `_native`, for tanh + folded hardSigmoid gates) the step loop runs there."""
     dirs, batch, u = h0.shape
     single = dirs == 1
     z = W.take((dirs, steps * batch, 4 * u), x)
@@ -160,6 +165,11 @@ def _lstm_forward(x, w, b, r, h0, c0, act, ract_fwd, steps):
     h = h0.new_empty(dirs, steps + 1, batch, u)    # not pooled: the outputs are views of it
     h[:, 0] = h0
     c[:, 0] = c0
+    if native is not None:
+        native.run(native.forward, dirs, steps, batch, u, z.data_ptr(), a.data_ptr(),
+                   h.data_ptr(), c.data_ptr(), tc.data_ptr(), r.data_ptr(),
+                   one_blas_thread=8.0 * batch * u * u < _native.SMALL_GEMM_FLOPS)
+        return z, a, h, c, tc
     zs, hs, cs, tcs = (_steps(t, single) for t in (z, h, c, tc))
     zsig, asig = _steps(z[..., :3 * u], single), _steps(a[..., :3 * u], single)
     zcell, acell = _steps(z[..., 3 * u:], single), _steps(a[..., 3 * u:], single)
@@ -190,6 +200,55 @@ def _project_into(x2d, w, b, out):
 def _lstm_backward(ctx, dseq, dh_last, dc_last):
     cfg = ctx.cfg
     _ = ctx.saved_tensors       # version check: the inputs / weights not modified in place
+    x, w, r, z, a, h, c, tc = ctx.bufs
+    dirs, steps, batch, g4 = z.shape
+    u = g4 // 4
+    if cfg.native is not None:
+        dz, dc, dh0 = _lstm_steps_backward_native(ctx, dseq, dh_last, dc_last)
+    else:
+        dz, dc, dh0 = _lstm_steps_backward(ctx, dseq, dh_last, dc_last)
+    dz3d = dz.view(dirs, steps * batch, g4)
+    need = ctx.needs_input_grad
+    dx = torch.bmm(dz3d, w.transpose(1, 2)) if need[0] else None
+    dw = torch.bmm(x.transpose(1, 2), dz3d) if need[1] else None
+    db = dz3d.sum(1) if need[2] else None
+    dr = torch.bmm(h[:, :-1].reshape(dirs, steps * batch, u).transpose(1, 2), dz3d) \
+        if need[3] else None
+    W.give(z, a, c, tc, dz)
+    ctx.bufs = None
+    if cfg.clip:        # the gates saw scale * weights: d weights = scale * d scaled weights
+        for g in (dw, db, dr):
+            if g is not None:
+                g[..., :3 * u].mul_(cfg.clip[0])
+    return (dx, None if dw is None else _to_keras(dw, u), None if db is None else _to_keras(db, u),
+            None if dr is None else _to_keras(dr, u), dh0,
+            dc if need[5] else None, None)
+
+
+def _lstm_steps_backward_native(ctx, dseq, dh_last, dc_last):
+    """`_lstm_steps_backward` in the C loop (tanh + folded hardSigmoid gates)."""
+    native = ctx.cfg.native
+    x, w, r, z, a, h, c, tc = ctx.bufs
+    dirs, steps, batch, g4 = z.shape
+    u = g4 // 4
+    dense = torch.contiguous_format
+    dh = dh_last.clone(memory_format=dense) if dh_last is not None else \
+        z.new_zeros(dirs, batch, u)
+    dc = dc_last.clone(memory_format=dense) if dc_last is not None else \
+        z.new_zeros(dirs, batch, u)
+    dseq = None if dseq is None else dseq.contiguous()
+    dz = W.take(z.shape, z)
+    dh0 = z.new_empty(dirs, batch, u) if ctx.needs_input_grad[4] else None
+    native.run(native.backward, dirs, steps, batch, u, z.data_ptr(),
+               a.data_ptr(), c.data_ptr(), tc.data_ptr(), r.data_ptr(),
+               None if dseq is None else dseq.data_ptr(), dh.data_ptr(), dc.data_ptr(),
+               dz.data_ptr(), None if dh0 is None else dh0.data_ptr())
+    return dz, dc, dh0
+
+
+def _lstm_steps_backward(ctx, dseq, dh_last, dc_last):
+    """(dz `[D, T, B, 4u]`, dc0, dh0): the step loop of the LSTM backward in PyTorch ops."""
+    cfg = ctx.cfg
     x, w, r, z, a, h, c, tc = ctx.bufs
     dirs, steps, batch, g4 = z.shape
     u = g4 // 4
@@ -238,25 +297,11 @@ def _lstm_backward(ctx, dseq, dh_last, dc_last):
             dh = buf
         elif need_h0:
             dh0 = mm(dzs[0], rts)
-    dz3d = dz.view(dirs, steps * batch, g4)
-    need = ctx.needs_input_grad
-    dx = torch.bmm(dz3d, w.transpose(1, 2)) if need[0] else None
-    dw = torch.bmm(x.transpose(1, 2), dz3d) if need[1] else None
-    db = dz3d.sum(1) if need[2] else None
-    dr = torch.bmm(h[:, :-1].reshape(dirs, steps * batch, u).transpose(1, 2), dz3d) \
-        if need[3] else None
-    W.give(z, a, c, tc, n, k, dz)
-    ctx.bufs = None
-    if cfg.clip:        # the gates saw scale * weights: d weights = scale * d scaled weights
-        for g in (dw, db, dr):
-            if g is not None:
-                g[..., :3 * u].mul_(cfg.clip[0])
+    W.give(n, k)
     if single:
         dh0 = None if dh0 is None else dh0.unsqueeze(0)
         dc = dc.unsqueeze(0)
-    return (dx, None if dw is None else _to_keras(dw, u), None if db is None else _to_keras(db, u),
-            None if dr is None else _to_keras(dr, u), dh0,
-            dc if need[5] else None, None)
+    return dz, dc, dh0
 
 
 class _LSTMFunction(torch.autograd.Function):
@@ -276,7 +321,9 @@ class _LSTMFunction(torch.autograd.Function):
                 bi = wi.new_zeros(wi.shape[0], 4 * u)
             bi[..., :3 * u].mul_(scale).add_(shift)
             ract_fwd = cfg.ract.clip_forward
-        z, a, h, c, tc = _lstm_forward(x, wi, bi, ri, h0, c0, cfg.act, ract_fwd, cfg.steps)
+        cfg.native = _native_lstm(cfg, x, wi, ri, h0, c0)
+        z, a, h, c, tc = _lstm_forward(x, wi, bi, ri, h0, c0, cfg.act, ract_fwd, cfg.steps,
+                                       cfg.native)
         c_last = c[:, cfg.steps].clone()
         ctx.cfg = cfg
         ctx.save_for_backward(x, w, b, r, h0, c0)
@@ -293,6 +340,17 @@ class _LSTMFunction(torch.autograd.Function):
         if torch.is_grad_enabled() or ctx.bufs is None:
             return _recompute(ctx, (dseq, dh_last, dc_last))
         return _lstm_backward(ctx, dseq, dh_last, dc_last)
+
+
+def _native_lstm(cfg, *tensors):
+    """The C step loops for this call, or None: tanh cells with hardSigmoid gates, float32
+    CPU tensors, and the library built (`_native.lstm_kernels`)."""
+    if not USE_NATIVE_KERNELS or not cfg.clip or cfg.act.kind is not Tanh:
+        return None
+    for t in tensors:
+        if t.dtype != torch.float32 or t.device.type != 'cpu':
+            return None
+    return _native.lstm_kernels()
 
 
 def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Tensor,

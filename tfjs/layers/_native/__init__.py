@@ -1,0 +1,195 @@
+"""Native (C) time-step loops for the recurrent kernels, built on first use.
+
+`lstm_kernel.c` holds the sequential part of an LSTM with hardSigmoid gates (TF.js's default
+cell): per step one small GEMM through the BLAS `sgemm_` PyTorch links plus one fused pass
+over the gates. It is compiled once per machine with the system C compiler (`$CC`, else `cc`,
+`gcc` or `clang`) into `~/.cache/tfjs/native` (or `$TFJS_CACHE_DIR/native`), keyed by a hash
+of the source, the flags and the compiler, and loaded through ctypes. Without a compiler, a
+BLAS `sgemm_` in PyTorch's library, or with `TFJS_NATIVE_KERNELS=0`, `lstm_kernels()` is
+None and the callers keep their PyTorch-op loops (same math; values agree to float32 rounding).
+
+>>> k = lstm_kernels()          # None where it cannot be built
+>>> k is None or callable(k.forward)
+True
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import warnings
+
+_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.c')
+# -ffp-contract=off: no fused multiply-adds, so every product and sum rounds as written (the
+# same values on every x86 / ARM machine, whatever its vector width).
+_FLAGS = ['-O3', '-fPIC', '-shared', '-fno-math-errno', '-ffp-contract=off']
+# tried in order until one compiles: this machine's vector units, 512-bit where it has them
+# (measured 1.2-1.4x on the gate loops over 256-bit), then portable code
+_ARCH_FLAGS = (['-march=native', '-mprefer-vector-width=512'], ['-march=native'], [])
+# forward steps whose GEMM has fewer flops run it on one thread: waking a second BLAS thread for
+# every step costs more than it saves (measured on 2 cores: the forward loop 1.4x faster at
+# B=64, U=64, 2 MFLOP a step; break-even near 4 MFLOP; two threads 1.6x faster at 34 MFLOP;
+# the backward loop's GEMMs gained nothing from one thread, so it keeps the default)
+SMALL_GEMM_FLOPS = 3e6
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+class LSTMKernels:
+    """The loaded library: `forward(...)` / `backward(...)` take plain ints (pointers, sizes)
+    and the `sgemm_` address; see `lstm_kernel.c` for the layouts."""
+
+    def __init__(self, lib: ctypes.CDLL, sgemm: int, path: str, set_local_threads=None):
+        p, i = ctypes.c_void_p, ctypes.c_int
+        self.path, self.sgemm = path, sgemm
+        self._set_local_threads = set_local_threads
+        self.forward = lib.tfjs_lstm_clip_forward
+        self.forward.argtypes = [p, i, i, i, i, p, p, p, p, p, p]
+        self.forward.restype = None
+        self.backward = lib.tfjs_lstm_clip_backward
+        self.backward.argtypes = [p, i, i, i, i, p, p, p, p, p, p, p, p, p, p]
+        self.backward.restype = None
+        self.tanh = lib.tfjs_tanh
+        self.tanh.argtypes = [p, p, ctypes.c_long]
+        self.tanh.restype = None
+
+    def run(self, fn, *args, one_blas_thread: bool = False) -> None:
+        """`fn(sgemm, *args)`; with `one_blas_thread` its GEMMs run on one thread (set for this
+        thread only, where the BLAS can: MKL)."""
+        set_local = self._set_local_threads
+        if set_local is None or not one_blas_thread:
+            fn(self.sgemm, *args)
+            return
+        previous = set_local(1)
+        try:
+            fn(self.sgemm, *args)
+        finally:
+            set_local(previous)
+
+
+def lstm_kernels() -> LSTMKernels | None:
+    """The native LSTM loops, building them on the first call; None when unavailable (the
+    reason is in `unavailable_reason()`)."""
+    if 'kernels' not in _state:
+        with _lock:
+            if 'kernels' not in _state:
+                try:
+                    _state['kernels'] = _load()
+                    _state['reason'] = None
+                except _Unavailable as e:
+                    _state['kernels'], _state['reason'] = None, str(e)
+    return _state['kernels']
+
+
+def unavailable_reason() -> str | None:
+    """Why `lstm_kernels()` is None (after it was called), else None."""
+    lstm_kernels()
+    return _state.get('reason')
+
+
+def reset() -> None:
+    """Forget the loaded state (tests: rebuild under other settings)."""
+    with _lock:
+        _state.clear()
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _load() -> LSTMKernels:
+    if os.environ.get('TFJS_NATIVE_KERNELS', '1').strip().lower() in ('0', 'false', 'no', 'off'):
+        raise _Unavailable('switched off by TFJS_NATIVE_KERNELS=0')
+    blas = _torch_blas()
+    sgemm = ctypes.cast(blas.sgemm_, ctypes.c_void_p).value
+    set_local = getattr(blas, 'MKL_Set_Num_Threads_Local', None)   # MKL only
+    if set_local is not None:
+        set_local.argtypes, set_local.restype = [ctypes.c_int], ctypes.c_int
+    path = _build()
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        raise _Unavailable(f'the built library {path} does not load: {e}') from None
+    return LSTMKernels(lib, sgemm, path, set_local)
+
+
+def _torch_blas() -> ctypes.CDLL:
+    """The library holding the Fortran BLAS `sgemm_` that PyTorch uses (MKL or OpenBLAS inside
+    its CPU library, or anywhere in the process when torch links it elsewhere)."""
+    import torch
+    libdir = os.path.join(os.path.dirname(torch.__file__), 'lib')
+    names = [os.path.join(libdir, n) for n in ('libtorch_cpu.so', 'libtorch_cpu.dylib')]
+    for name in [n for n in names if os.path.exists(n)] + [None]:
+        try:
+            lib = ctypes.CDLL(name)
+            lib.sgemm_
+        except (OSError, AttributeError):
+            continue
+        return lib
+    raise _Unavailable("PyTorch's library exports no BLAS sgemm_")
+
+
+def _compiler() -> str:
+    for cand in [os.environ.get('CC'), 'cc', 'gcc', 'clang']:
+        if cand and shutil.which(cand):
+            return shutil.which(cand)
+    raise _Unavailable('no C compiler (set CC, or install cc / gcc / clang)')
+
+
+def _cache_dir() -> str:
+    base = os.environ.get('TFJS_CACHE_DIR') or os.path.join(
+        os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache'),
+        'tfjs')
+    return os.path.join(base, 'native')
+
+
+def _build() -> str:
+    """Compile `lstm_kernel.c` unless a build with the same key exists; returns its path.
+    The library is written under a temporary name and renamed into place, so a killed or
+    concurrent build never leaves a half-written file under the final name."""
+    cc = _compiler()
+    with open(_SOURCE, 'rb') as f:
+        source = f.read()
+    try:
+        version = subprocess.run([cc, '--version'], capture_output=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        raise _Unavailable(f'the C compiler {cc} does not run: {e}') from None
+    key = hashlib.sha256(b'\0'.join([
+        source, repr((_FLAGS, _ARCH_FLAGS)).encode(), cc.encode(), version,
+        platform.machine().encode(), sys.platform.encode()])).hexdigest()[:20]
+    folder = _cache_dir()
+    target = os.path.join(folder, f'lstm_kernel-{key}.so')
+    if os.path.exists(target):
+        return target
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise _Unavailable(f'cannot create the kernel cache {folder}: {e}') from None
+    fd, tmp = tempfile.mkstemp(prefix='.lstm_kernel-', suffix='.so', dir=folder)
+    os.close(fd)
+    try:
+        errors = ''
+        for arch in _ARCH_FLAGS:
+            proc = subprocess.run([cc, *_FLAGS, *arch, '-o', tmp, _SOURCE, '-lm'],
+                                  capture_output=True, text=True, timeout=300)
+            if proc.returncode == 0:
+                break
+            errors = proc.stderr.strip()
+        else:
+            warnings.warn(f'tfjs: building the native LSTM kernel with {cc} failed; using '
+                          f'the PyTorch-op loops instead.\n{errors[-2000:]}', RuntimeWarning)
+            raise _Unavailable(f'{cc} failed: {errors[-500:]}')
+        os.replace(tmp, target)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise _Unavailable(f'building with {cc} failed: {e}') from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target

@@ -1,0 +1,192 @@
+/* The time-step loops of an LSTM with hardSigmoid gates (TF.js's default cell), in C.
+ *
+ * Built at first use by tfjs/layers/_native/__init__.py with the system C compiler and called
+ * through ctypes; the Python side keeps every whole-sequence GEMM (input projection, weight
+ * and input gradients) and calls these loops for the part that is sequential in time. Each
+ * step is one small GEMM through the BLAS `sgemm_` that PyTorch itself links (its address is
+ * passed in) plus one fused pass over the gates, instead of a dozen framework ops.
+ *
+ * Layout (row-major, float32, contiguous), D directions stepped together, T steps, B batch,
+ * U units, G = 4U gate columns in the internal order o, i, f, g:
+ *   z   [D, T, B, G]  pre-activations; on entry the input projection (x W + b), on return
+ *                     plus h_{t-1} R. The sigmoid gates' affine part (0.2 z + 0.5 of
+ *                     hardSigmoid) is folded into W, R and b by the caller: here the three
+ *                     sigmoid gates are only clipped to [0, 1].
+ *   a   [D, T, B, G]  activations: clip(z) for o, i, f and tanh(z) for g.
+ *   h   [D, T+1, B, U] outputs, h[:, 0] = initial state on entry.
+ *   c   [D, T+1, B, U] cell states, c[:, 0] = initial state on entry.
+ *   tc  [D, T, B, U]  tanh(c_t).
+ *   r   [D, U, G]     recurrent kernel.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+/* The inner loops below touch disjoint slices of the buffers: let the compiler vectorize
+ * them without run-time alias checks. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define IVDEP _Pragma("GCC ivdep")
+#elif defined(__clang__)
+#define IVDEP _Pragma("clang loop vectorize(assume_safety)")
+#else
+#define IVDEP
+#endif
+
+typedef void (*sgemm_fn)(const char *transa, const char *transb, const int *m, const int *n,
+                         const int *k, const float *alpha, const float *a, const int *lda,
+                         const float *b, const int *ldb, const float *beta, float *c,
+                         const int *ldc);
+
+/* Row-major C[m, n] = A[m, k] @ op(B) + beta * C through column-major BLAS:
+ * C^T = op(B)^T A^T. B is [k, n] (trans_b = 0) or [n, k] (trans_b = 1), rows of length ldb. */
+static void gemm_rows(sgemm_fn sgemm, int m, int n, int k, const float *a, int lda,
+                      const float *b, int ldb, int trans_b, float beta, float *c, int ldc) {
+    const float one = 1.0f;
+    sgemm(trans_b ? "T" : "N", "N", &n, &m, &k, &one, b, &ldb, a, &lda, &beta, c, &ldc);
+}
+
+/* tanh as a rational function of x (odd degree-13 over even degree-6 polynomials, the
+ * minimax fit that Eigen, and so TensorFlow's CPU kernels, use): within 7 ulp of the exact
+ * value near +-1 (|x| around 6), 0.12 ulp on average; exact for |x| < 4e-4 and saturating to
+ * +-1 from |x| = 7.9. */
+static inline float tanh_rational(float x) {
+    const float lim = 7.90531110763549805f;
+    float xc = x > lim ? lim : (x < -lim ? -lim : x);
+    float x2 = xc * xc;
+    float p = -2.76076847742355e-16f;
+    p = p * x2 + 2.00018790482477e-13f;
+    p = p * x2 + -8.60467152213735e-11f;
+    p = p * x2 + 5.12229709037114e-08f;
+    p = p * x2 + 1.48572235717979e-05f;
+    p = p * x2 + 6.37261928875436e-04f;
+    p = p * x2 + 4.89352455891786e-03f;
+    p = p * xc;
+    float q = 1.19825839466702e-06f;
+    q = q * x2 + 1.18534705686654e-04f;
+    q = q * x2 + 2.26843463243900e-03f;
+    q = q * x2 + 4.89352518554385e-03f;
+    float r = p / q;
+    /* NaN stays NaN: the clamp above maps it to lim, so take x itself */
+    return (fabsf(x) < 4e-4f || x != x) ? x : r;
+}
+
+static inline float clip01(float v) {
+    /* NaN propagates, as torch.clamp */
+    return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+}
+
+void tfjs_tanh(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = tanh_rational(x[i]);
+}
+
+void tfjs_lstm_clip_forward(sgemm_fn sgemm, int dirs, int steps, int batch, int units,
+                            float *z, float *a, float *h, float *c, float *tc, const float *r) {
+    const int g = 4 * units;
+    const size_t zstep = (size_t)batch * g, ustep = (size_t)batch * units;
+    for (int t = 0; t < steps; t++) {
+        for (int d = 0; d < dirs; d++) {
+            float *zt = z + ((size_t)d * steps + t) * zstep;
+            float *at = a + ((size_t)d * steps + t) * zstep;
+            const float *hp = h + ((size_t)d * (steps + 1) + t) * ustep;
+            float *hn = h + ((size_t)d * (steps + 1) + t + 1) * ustep;
+            const float *cp = c + ((size_t)d * (steps + 1) + t) * ustep;
+            float *cn = c + ((size_t)d * (steps + 1) + t + 1) * ustep;
+            float *tct = tc + ((size_t)d * steps + t) * ustep;
+            gemm_rows(sgemm, batch, g, units, hp, units, r + (size_t)d * units * g, g, 0,
+                      1.0f, zt, g);
+            for (int b = 0; b < batch; b++) {
+                const float *zr = zt + (size_t)b * g;
+                float *ar = at + (size_t)b * g;
+                const float *cpr = cp + (size_t)b * units;
+                float *cnr = cn + (size_t)b * units;
+                float *hnr = hn + (size_t)b * units;
+                float *tcr = tct + (size_t)b * units;
+                IVDEP
+                for (int j = 0; j < 3 * units; j++) ar[j] = clip01(zr[j]);
+                const float *ao = ar, *ai = ar + units;
+                const float *af = ar + 2 * units, *zg = zr + 3 * units;
+                float *ag = ar + 3 * units;
+                IVDEP
+                for (int j = 0; j < units; j++) {
+                    float gv = tanh_rational(zg[j]);
+                    ag[j] = gv;
+                    float cv = af[j] * cpr[j] + ai[j] * gv;
+                    cnr[j] = cv;
+                    float tv = tanh_rational(cv);
+                    tcr[j] = tv;
+                    hnr[j] = ao[j] * tv;
+                }
+            }
+        }
+    }
+}
+
+/* Backward through the steps. dseq [D, T, B, U] (may be NULL): gradient of every output;
+ * dh [D, B, U]: on entry the gradient reaching the last output from outside the sequence
+ * output (final-state gradient; zeros when none), used as scratch; dc [D, B, U]: on entry the
+ * final cell-state gradient, on return the initial one. Writes dz [D, T, B, G] (gradient of
+ * the folded pre-activations) and, when dh0 is not NULL, dh0 [D, B, U]. */
+void tfjs_lstm_clip_backward(sgemm_fn sgemm, int dirs, int steps, int batch, int units,
+                             const float *z, const float *a, const float *c, const float *tc,
+                             const float *r, const float *dseq, float *dh, float *dc,
+                             float *dz, float *dh0) {
+    const int g = 4 * units;
+    const size_t zstep = (size_t)batch * g, ustep = (size_t)batch * units;
+    for (int d = 0; d < dirs; d++) {
+        float *dhd = dh + (size_t)d * ustep;
+        if (dseq != NULL) {
+            const float *last = dseq + ((size_t)d * steps + steps - 1) * ustep;
+            for (size_t i = 0; i < ustep; i++) dhd[i] += last[i];
+        }
+    }
+    for (int t = steps - 1; t >= 0; t--) {
+        for (int d = 0; d < dirs; d++) {
+            const float *zt = z + ((size_t)d * steps + t) * zstep;
+            const float *at = a + ((size_t)d * steps + t) * zstep;
+            const float *cp = c + ((size_t)d * (steps + 1) + t) * ustep;
+            const float *tct = tc + ((size_t)d * steps + t) * ustep;
+            float *dzt = dz + ((size_t)d * steps + t) * zstep;
+            float *dhd = dh + (size_t)d * ustep, *dcd = dc + (size_t)d * ustep;
+            for (int b = 0; b < batch; b++) {
+                const float *zr = zt + (size_t)b * g;
+                const float *ar = at + (size_t)b * g;
+                const float *cpr = cp + (size_t)b * units;
+                const float *tcr = tct + (size_t)b * units;
+                float *dzr = dzt + (size_t)b * g;
+                const float *dhr = dhd + (size_t)b * units;
+                float *dcr = dcd + (size_t)b * units;
+                const float *zo = zr, *zi = zr + units;
+                const float *zf = zr + 2 * units;
+                const float *ao = ar, *ai = ar + units;
+                const float *af = ar + 2 * units, *ag = ar + 3 * units;
+                float *dzo = dzr, *dzi = dzr + units;
+                float *dzf = dzr + 2 * units, *dzg = dzr + 3 * units;
+                IVDEP
+                for (int j = 0; j < units; j++) {
+                    float gv = ag[j], tv = tcr[j], dhv = dhr[j];
+                    float dct = dcr[j] + dhv * (ao[j] * (1.0f - tv * tv));
+                    /* clip's gradient passes on [0, 1], bounds included (TF.js clipByValue) */
+                    dzo[j] = (zo[j] >= 0.0f && zo[j] <= 1.0f) ? dhv * tv : 0.0f;
+                    dzi[j] = (zi[j] >= 0.0f && zi[j] <= 1.0f) ? dct * gv : 0.0f;
+                    dzf[j] = (zf[j] >= 0.0f && zf[j] <= 1.0f) ? dct * cpr[j] : 0.0f;
+                    dzg[j] = dct * (ai[j] * (1.0f - gv * gv));
+                    dcr[j] = dct * af[j];
+                }
+            }
+            const float *rd = r + (size_t)d * units * g;
+            if (t > 0) {
+                /* dh_{t-1} = dz_t R^T (+ the sequence gradient of output t-1) */
+                float beta = 0.0f;
+                if (dseq != NULL) {
+                    memcpy(dhd, dseq + ((size_t)d * steps + t - 1) * ustep,
+                           ustep * sizeof(float));
+                    beta = 1.0f;
+                }
+                gemm_rows(sgemm, batch, units, g, dzt, g, rd, g, 1, beta, dhd, units);
+            } else if (dh0 != NULL) {
+                gemm_rows(sgemm, batch, units, g, dzt, g, rd, g, 1, 0.0f,
+                          dh0 + (size_t)d * ustep, units);
+            }
+        }
+    }
+}
