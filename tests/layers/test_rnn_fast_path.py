@@ -1,6 +1,6 @@
 """The hand-written recurrent kernels (`tfjs/layers/_rnn_autograd.py`) against the differentiable
 step loop: outputs, final states, and gradients of inputs, weights and initial states. Every
-test runs twice: with the LSTM's native C step loops (`tfjs/layers/_native`, where they build)
+test runs twice: with the LSTM's native C step loops (`tfjs/_native`, where they build)
 and with its PyTorch-op step loops."""
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import pytest
 import torch
 
 import tfjs as tf
-from tfjs.layers import _native, _rnn_autograd, _rnn_kernels
+from tfjs import _native
+from tfjs.layers import _rnn_autograd, _rnn_kernels
 
 
 @pytest.fixture(autouse=True, params=['native-loops', 'torch-op-loops'])
 def lstm_loops(request, monkeypatch):
     native = request.param == 'native-loops'
-    if native and _native.lstm_kernels() is None:
+    if native and _native.kernels() is None:
         pytest.skip(f'native LSTM loops unavailable: {_native.unavailable_reason()}')
     monkeypatch.setattr(_rnn_autograd, 'USE_NATIVE_KERNELS', native)
     return native

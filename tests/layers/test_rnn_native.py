@@ -1,4 +1,4 @@
-"""The native (C) LSTM step loops (`tfjs/layers/_native`): their tanh, their results against the
+"""The native (C) LSTM step loops (`tfjs/_native`): their tanh, their results against the
 PyTorch-op loops of the same kernel, and how they are built, cached and refused.
 
 `test_rnn_fast_path.py` runs every kernel test with and without them as well."""
@@ -12,11 +12,12 @@ import pytest
 import torch
 
 from tfjs.activations import get_activation
-from tfjs.layers import _native, _rnn_autograd
+from tfjs import _native
+from tfjs.layers import _rnn_autograd
 
 
 def _kernels():
-    k = _native.lstm_kernels()
+    k = _native.kernels()
     if k is None:
         pytest.skip(f'native LSTM loops unavailable: {_native.unavailable_reason()}')
     return k
@@ -162,13 +163,13 @@ def test_other_dtypes_and_cells_keep_the_torch_op_loops(monkeypatch):
 
 def test_switched_off_by_environment(monkeypatch, fresh_build):
     monkeypatch.setenv('TFJS_NATIVE_KERNELS', '0')
-    assert _native.lstm_kernels() is None
+    assert _native.kernels() is None
     assert 'TFJS_NATIVE_KERNELS=0' in _native.unavailable_reason()
 
 
 def test_without_a_compiler_the_loops_stay_in_torch(monkeypatch, fresh_build):
     monkeypatch.setattr(_native.shutil, 'which', lambda name: None)
-    assert _native.lstm_kernels() is None
+    assert _native.kernels() is None
     assert 'no C compiler' in _native.unavailable_reason()
     xs, h0 = torch.randn(5, 2, 3), torch.zeros(2, 4)
     seq, _ = _rnn_autograd.lstm(xs, h0, h0, torch.randn(3, 16), torch.randn(4, 16), None,
@@ -181,21 +182,21 @@ def test_a_failing_compiler_warns_and_leaves_no_file(monkeypatch, fresh_build, t
     failing.write_text('#!/bin/sh\necho "cc: error: no" >&2\nexit 1\n')
     failing.chmod(0o755)
     monkeypatch.setenv('CC', str(failing))
-    with pytest.warns(RuntimeWarning, match='building the native LSTM kernel'):
-        assert _native.lstm_kernels() is None
+    with pytest.warns(RuntimeWarning, match='building the native kernels'):
+        assert _native.kernels() is None
     assert 'failed' in _native.unavailable_reason()
     assert list(fresh_build.iterdir()) == []
 
 
 def test_built_once_then_loaded_from_the_cache(fresh_build):
-    if _native.lstm_kernels() is None:
+    if _native.kernels() is None:
         pytest.skip(f'native LSTM loops unavailable: {_native.unavailable_reason()}')
     files = sorted(p.name for p in fresh_build.iterdir())
-    assert len(files) == 1 and files[0].startswith('lstm_kernel-') and files[0].endswith('.so')
+    assert len(files) == 1 and files[0].startswith('kernels-') and files[0].endswith('.so')
     stamp = os.stat(fresh_build / files[0]).st_mtime_ns
     _native.reset()
     with warnings.catch_warnings():
         warnings.simplefilter('error')
-        assert _native.lstm_kernels() is not None
+        assert _native.kernels() is not None
     assert sorted(p.name for p in fresh_build.iterdir()) == files
     assert os.stat(fresh_build / files[0]).st_mtime_ns == stamp

@@ -13,6 +13,8 @@ import pytest
 import torch
 
 import tfjs as tf
+from tfjs import _native
+from tfjs.train import optimizer
 from tfjs.train.optimizer import Optimizer, sqrt_
 from test_optimizers import FACTORIES, Emulator
 
@@ -37,10 +39,15 @@ def _gradient(rng, shape, step):
     return g
 
 
-@pytest.mark.parametrize('grouped', [False, True], ids=['buffers', 'grouped'])
+@pytest.mark.parametrize('path', ['native', 'buffers', 'grouped'])
 @pytest.mark.parametrize('name', list(FACTORIES))
-def test_fast_path_matches_tfjs_op_order_bit_for_bit(name, grouped, monkeypatch):
-    if grouped:     # the path off the CPU: no work buffers, allocating torch._foreach_* ops
+def test_fast_path_matches_tfjs_op_order_bit_for_bit(name, path, monkeypatch):
+    if path == 'native':     # one-pass C updates (tfjs/_native/optimizers.c) where they exist
+        if _native.kernels() is None:
+            pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
+    else:
+        monkeypatch.setattr(optimizer, 'USE_NATIVE_KERNELS', False)
+    if path == 'grouped':     # the path off the CPU: no work buffers, allocating foreach ops
         monkeypatch.setattr(Optimizer, '_scratch', lambda self, like, count: [None] * count)
     rng = np.random.default_rng(11)
     values = [rng.normal(size=s).astype(np.float32) for s in SHAPES]

@@ -30,7 +30,7 @@ from typing import Callable
 
 import torch
 
-from . import _native
+from .. import _native
 from . import _rnn_workspace as W
 from ..activations import Tanh
 from ._rnn_act import KernelActivation
@@ -159,17 +159,17 @@ def _lstm_forward(x, w, b, r, h0, c0, act, ract_fwd, steps, native=None):
     else:
         torch.bmm(x, w, out=z)
     z = z.view(dirs, steps, batch, 4 * u)
-    a = W.take(z.shape, z)
     c = W.take((dirs, steps + 1, batch, u), z)
     tc = W.take((dirs, steps, batch, u), z)
     h = h0.new_empty(dirs, steps + 1, batch, u)    # not pooled: the outputs are views of it
     h[:, 0] = h0
     c[:, 0] = c0
-    if native is not None:
-        native.run(native.forward, dirs, steps, batch, u, z.data_ptr(), a.data_ptr(),
-                   h.data_ptr(), c.data_ptr(), tc.data_ptr(), r.data_ptr(),
+    if native is not None:          # no activations buffer: the C loops keep tanh(g) in z
+        native.run(native.lstm_forward, dirs, steps, batch, u, z.data_ptr(), h.data_ptr(),
+                   c.data_ptr(), tc.data_ptr(), r.data_ptr(),
                    one_blas_thread=8.0 * batch * u * u < _native.SMALL_GEMM_FLOPS)
-        return z, a, h, c, tc
+        return z, None, h, c, tc
+    a = W.take(z.shape, z)
     zs, hs, cs, tcs = (_steps(t, single) for t in (z, h, c, tc))
     zsig, asig = _steps(z[..., :3 * u], single), _steps(a[..., :3 * u], single)
     zcell, acell = _steps(z[..., 3 * u:], single), _steps(a[..., 3 * u:], single)
@@ -239,8 +239,8 @@ def _lstm_steps_backward_native(ctx, dseq, dh_last, dc_last):
     dseq = None if dseq is None else dseq.contiguous()
     dz = W.take(z.shape, z)
     dh0 = z.new_empty(dirs, batch, u) if ctx.needs_input_grad[4] else None
-    native.run(native.backward, dirs, steps, batch, u, z.data_ptr(),
-               a.data_ptr(), c.data_ptr(), tc.data_ptr(), r.data_ptr(),
+    native.run(native.lstm_backward, dirs, steps, batch, u, z.data_ptr(),
+               c.data_ptr(), tc.data_ptr(), r.data_ptr(),
                None if dseq is None else dseq.data_ptr(), dh.data_ptr(), dc.data_ptr(),
                dz.data_ptr(), None if dh0 is None else dh0.data_ptr())
     return dz, dc, dh0
@@ -344,13 +344,13 @@ class _LSTMFunction(torch.autograd.Function):
 
 def _native_lstm(cfg, *tensors):
     """The C step loops for this call, or None: tanh cells with hardSigmoid gates, float32
-    CPU tensors, and the library built (`_native.lstm_kernels`)."""
+    CPU tensors, and the library built (`tfjs._native.kernels`)."""
     if not USE_NATIVE_KERNELS or not cfg.clip or cfg.act.kind is not Tanh:
         return None
     for t in tensors:
         if t.dtype != torch.float32 or t.device.type != 'cpu':
             return None
-    return _native.lstm_kernels()
+    return _native.kernels()
 
 
 def lstm(xs: torch.Tensor, h0: torch.Tensor, c0: torch.Tensor, kernel: torch.Tensor,

@@ -20,7 +20,7 @@ import torch
 
 from ..backend import device
 from .optimizer import (_NUMPY_SQRT, EPSILON, Optimizer, check_number, div_out, f32, mul_out,
-                        operand, sqrt_, sqrt_into)
+                        native_kernels, native_updated, operand, sqrt_, sqrt_into)
 
 
 def scalar_variable(value: float):
@@ -66,6 +66,17 @@ class AdamOptimizer(Optimizer):
         if params:
             one_acc1, one_acc2 = torch.rsub(acc1, 1.0), torch.rsub(acc2, 1.0)
             ms, vs = slots['m'], slots['v']
+            native = native_kernels(params, grads, ms, vs)
+            if native is not None:
+                scalars = (b1, f32(1 - self.beta1), b2, f32(1 - self.beta2), one_acc1.item(),
+                           one_acc2.item(), f32(self.epsilon), f32(-self.learningRate))
+                for p, g, m, v in zip(params, grads, ms, vs):
+                    native.adam(p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
+                                p.numel(), *scalars)
+                native_updated(params + ms + vs)
+                acc1.mul_(b1)
+                acc2.mul_(b2)
+                return
             t, d = self._scratch(params, 2)
             torch._foreach_mul_(ms, operand(b1, params))    # add(mul(m, b1), mul(g, 1-b1))
             torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), t))

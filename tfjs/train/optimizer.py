@@ -36,6 +36,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import torch
+from torch.autograd.graph import increment_version
 
 from .._async import resolved
 from .._naming import SnakeCaseAliases, normalize_args, to_camel_case, unknown_key_message
@@ -85,6 +86,30 @@ def sqrt_(tensors: list) -> None:
 
 
 _NUMPY_SQRT = (torch.float32, torch.float64, torch.float16)
+
+USE_NATIVE_KERNELS = True
+
+
+def native_kernels(*lists: list):
+    """`tfjs._native.kernels()` (one-pass C updates in TF.js's op order, bit for bit those of
+    the torch-op path) when every tensor in `lists` is a contiguous float32 CPU tensor that
+    does not require grad, else None."""
+    if not USE_NATIVE_KERNELS:
+        return None
+    for ts in lists:
+        for t in ts:
+            if t.dtype is not torch.float32 or not t.is_cpu or not t.is_contiguous() or \
+                    t.requires_grad:
+                return None
+    from .. import _native
+    return _native.kernels()
+
+
+def native_updated(tensors: list) -> None:
+    """Tell autograd that tensors written through raw pointers changed (as an in-place torch
+    op would): a graph that saved one of them then refuses to backward with the old value."""
+    for t in tensors:
+        increment_version(t)
 
 
 def sqrt_into(xs: list, outs: list) -> list:

@@ -1,15 +1,18 @@
-"""Native (C) time-step loops for the recurrent kernels, built on first use.
+"""Native (C) kernels, built on first use: the LSTM's time-step loops and one-pass optimizer
+updates.
 
-`lstm_kernel.c` holds the sequential part of an LSTM with hardSigmoid gates (TF.js's default
-cell): per step one small GEMM through the BLAS `sgemm_` PyTorch links plus one fused pass
-over the gates. It is compiled once per machine with the system C compiler (`$CC`, else `cc`,
-`gcc` or `clang`) into `~/.cache/tfjs/native` (or `$TFJS_CACHE_DIR/native`), keyed by a hash
-of the source, the flags and the compiler, and loaded through ctypes. Without a compiler, a
-BLAS `sgemm_` in PyTorch's library, or with `TFJS_NATIVE_KERNELS=0`, `lstm_kernels()` is
-None and the callers keep their PyTorch-op loops (same math; values agree to float32 rounding).
+`lstm.c` holds the sequential part of an LSTM with hardSigmoid gates (TF.js's default cell):
+per step one small GEMM through the BLAS `sgemm_` PyTorch links plus one fused pass over the
+gates. `optimizers.c` holds optimizer updates in one pass, in TF.js's order of float32 ops.
+Both are compiled once per machine with the system C compiler (`$CC`, else `cc`, `gcc` or
+`clang`) into one library in `~/.cache/tfjs/native` (or `$TFJS_CACHE_DIR/native`), keyed by a
+hash of the sources, the flags and the compiler, and loaded through ctypes. Without a
+compiler, or a BLAS `sgemm_` in PyTorch's library, or with `TFJS_NATIVE_KERNELS=0`,
+`kernels()` is None and the callers keep their PyTorch-op paths (the optimizers' give the
+same bits; the LSTM's the same math, values within float32 rounding).
 
->>> k = lstm_kernels()          # None where it cannot be built
->>> k is None or callable(k.forward)
+>>> k = kernels()          # None where they cannot be built
+>>> k is None or callable(k.adam)
 True
 """
 from __future__ import annotations
@@ -25,12 +28,14 @@ import tempfile
 import threading
 import warnings
 
-_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.c')
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_SOURCES = [os.path.join(_HERE, name) for name in ('lstm.c', 'optimizers.c')]
 # -ffp-contract=off: no fused multiply-adds, so every product and sum rounds as written (the
-# same values on every x86 / ARM machine, whatever its vector width).
+# optimizers' bit-exactness depends on it; and the same values on every machine, whatever its
+# vector width). No -ffast-math: IEEE semantics, no flush-to-zero.
 _FLAGS = ['-O3', '-fPIC', '-shared', '-fno-math-errno', '-ffp-contract=off']
 # tried in order until one compiles: this machine's vector units, 512-bit where it has them
-# (measured 1.2-1.4x on the gate loops over 256-bit), then portable code
+# (measured 1.2-1.4x on the LSTM gate loops over 256-bit), then portable code
 _ARCH_FLAGS = (['-march=native', '-mprefer-vector-width=512'], ['-march=native'], [])
 # forward steps whose GEMM has fewer flops run it on one thread: waking a second BLAS thread for
 # every step costs more than it saves (measured on 2 cores: the forward loop 1.4x faster at
@@ -42,23 +47,19 @@ _lock = threading.Lock()
 _state: dict = {}
 
 
-class LSTMKernels:
-    """The loaded library: `forward(...)` / `backward(...)` take plain ints (pointers, sizes)
-    and the `sgemm_` address; see `lstm_kernel.c` for the layouts."""
+class Kernels:
+    """The loaded library. `lstm_forward` / `lstm_backward` take the `sgemm_` address first,
+    then plain ints (sizes, pointers); `adam` takes pointers, a length and float32 scalars;
+    see the C sources for the layouts."""
 
     def __init__(self, lib: ctypes.CDLL, sgemm: int, path: str, set_local_threads=None):
-        p, i = ctypes.c_void_p, ctypes.c_int
+        p, i, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
         self.path, self.sgemm = path, sgemm
         self._set_local_threads = set_local_threads
-        self.forward = lib.tfjs_lstm_clip_forward
-        self.forward.argtypes = [p, i, i, i, i, p, p, p, p, p, p]
-        self.forward.restype = None
-        self.backward = lib.tfjs_lstm_clip_backward
-        self.backward.argtypes = [p, i, i, i, i, p, p, p, p, p, p, p, p, p, p]
-        self.backward.restype = None
-        self.tanh = lib.tfjs_tanh
-        self.tanh.argtypes = [p, p, ctypes.c_long]
-        self.tanh.restype = None
+        self.lstm_forward = _bind(lib.tfjs_lstm_clip_forward, [p, i, i, i, i] + [p] * 5)
+        self.lstm_backward = _bind(lib.tfjs_lstm_clip_backward, [p, i, i, i, i] + [p] * 9)
+        self.tanh = _bind(lib.tfjs_tanh, [p, p, ctypes.c_long])
+        self.adam = _bind(lib.tfjs_adam_step, [p, p, p, p, ctypes.c_long] + [f] * 8)
 
     def run(self, fn, *args, one_blas_thread: bool = False) -> None:
         """`fn(sgemm, *args)`; with `one_blas_thread` its GEMMs run on one thread (set for this
@@ -74,8 +75,13 @@ class LSTMKernels:
             set_local(previous)
 
 
-def lstm_kernels() -> LSTMKernels | None:
-    """The native LSTM loops, building them on the first call; None when unavailable (the
+def _bind(fn, argtypes: list):
+    fn.argtypes, fn.restype = argtypes, None
+    return fn
+
+
+def kernels() -> Kernels | None:
+    """The native kernels, building them on the first call; None when unavailable (the
     reason is in `unavailable_reason()`)."""
     if 'kernels' not in _state:
         with _lock:
@@ -89,8 +95,8 @@ def lstm_kernels() -> LSTMKernels | None:
 
 
 def unavailable_reason() -> str | None:
-    """Why `lstm_kernels()` is None (after it was called), else None."""
-    lstm_kernels()
+    """Why `kernels()` is None (after it was called), else None."""
+    kernels()
     return _state.get('reason')
 
 
@@ -104,7 +110,7 @@ class _Unavailable(Exception):
     pass
 
 
-def _load() -> LSTMKernels:
+def _load() -> Kernels:
     if os.environ.get('TFJS_NATIVE_KERNELS', '1').strip().lower() in ('0', 'false', 'no', 'off'):
         raise _Unavailable('switched off by TFJS_NATIVE_KERNELS=0')
     blas = _torch_blas()
@@ -117,7 +123,7 @@ def _load() -> LSTMKernels:
         lib = ctypes.CDLL(path)
     except OSError as e:
         raise _Unavailable(f'the built library {path} does not load: {e}') from None
-    return LSTMKernels(lib, sgemm, path, set_local)
+    return Kernels(lib, sgemm, path, set_local)
 
 
 def _torch_blas() -> ctypes.CDLL:
@@ -151,40 +157,42 @@ def _cache_dir() -> str:
 
 
 def _build() -> str:
-    """Compile `lstm_kernel.c` unless a build with the same key exists; returns its path.
-    The library is written under a temporary name and renamed into place, so a killed or
+    """Compile the sources unless a build with the same key exists; returns the library's
+    path. It is written under a temporary name and renamed into place, so a killed or
     concurrent build never leaves a half-written file under the final name."""
     cc = _compiler()
-    with open(_SOURCE, 'rb') as f:
-        source = f.read()
+    sources = []
+    for path in _SOURCES:
+        with open(path, 'rb') as f:
+            sources.append(f.read())
     try:
         version = subprocess.run([cc, '--version'], capture_output=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as e:
         raise _Unavailable(f'the C compiler {cc} does not run: {e}') from None
-    key = hashlib.sha256(b'\0'.join([
-        source, repr((_FLAGS, _ARCH_FLAGS)).encode(), cc.encode(), version,
+    key = hashlib.sha256(b'\0'.join(sources + [
+        repr((_FLAGS, _ARCH_FLAGS)).encode(), cc.encode(), version,
         platform.machine().encode(), sys.platform.encode()])).hexdigest()[:20]
     folder = _cache_dir()
-    target = os.path.join(folder, f'lstm_kernel-{key}.so')
+    target = os.path.join(folder, f'kernels-{key}.so')
     if os.path.exists(target):
         return target
     try:
         os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix='.kernels-', suffix='.so', dir=folder)
+        os.close(fd)
     except OSError as e:
-        raise _Unavailable(f'cannot create the kernel cache {folder}: {e}') from None
-    fd, tmp = tempfile.mkstemp(prefix='.lstm_kernel-', suffix='.so', dir=folder)
-    os.close(fd)
+        raise _Unavailable(f'cannot write to the kernel cache {folder}: {e}') from None
     try:
         errors = ''
         for arch in _ARCH_FLAGS:
-            proc = subprocess.run([cc, *_FLAGS, *arch, '-o', tmp, _SOURCE, '-lm'],
+            proc = subprocess.run([cc, *_FLAGS, *arch, '-o', tmp, *_SOURCES, '-lm'],
                                   capture_output=True, text=True, timeout=300)
             if proc.returncode == 0:
                 break
             errors = proc.stderr.strip()
         else:
-            warnings.warn(f'tfjs: building the native LSTM kernel with {cc} failed; using '
-                          f'the PyTorch-op loops instead.\n{errors[-2000:]}', RuntimeWarning)
+            warnings.warn(f'tfjs: building the native kernels with {cc} failed; using the '
+                          f'PyTorch-op paths instead.\n{errors[-2000:]}', RuntimeWarning)
             raise _Unavailable(f'{cc} failed: {errors[-500:]}')
         os.replace(tmp, target)
     except (OSError, subprocess.SubprocessError) as e:
