@@ -176,3 +176,44 @@ def test_adam_once_one_minus_beta_powers_are_one():
     assert f(1) - f(0.5) ** 39 == f(1) and f(1) - f(0.6) ** 39 == f(1)
     for var, expected in zip(variables, w):
         assert torch.equal(var._value(), torch.from_numpy(expected))
+
+
+KERNEL_OF = {'sgd': 'sgd', 'momentum': 'momentum', 'nesterov': 'momentum', 'rmsprop': 'rmsprop',
+             'rmsprop_centered': 'rmsprop', 'adam': 'adam', 'adadelta': 'adadelta',
+             'adamax': 'adamax', 'adagrad': 'adagrad'}
+
+
+@pytest.mark.parametrize('name', list(FACTORIES))
+def test_native_kernel_is_taken_for_float32_cpu_variables(name, monkeypatch):
+    kernels = _native.kernels()
+    if kernels is None:
+        pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
+    calls = []
+    kernel = getattr(kernels, KERNEL_OF[name])
+    monkeypatch.setattr(kernels, KERNEL_OF[name], lambda *a: calls.append(a) or kernel(*a))
+    w = tf.variable(tf.tensor([[1.0, -2.0], [3.0, 0.5]]))
+    FACTORIES[name]().minimize(lambda: tf.sum(tf.square(w)), False, [w])
+    assert len(calls) == 1 and calls[0][0] == w._value().data_ptr()
+
+
+def test_native_kernels_only_for_contiguous_float32_cpu_tensors():
+    if _native.kernels() is None:
+        pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
+    ok = torch.zeros(4, 3)
+    assert optimizer.native_kernels([ok], [ok]) is not None
+    for bad in (torch.zeros(4, 3, dtype=torch.float64), torch.zeros(3, 4).t(),
+                torch.zeros(4, 3, requires_grad=True), torch.zeros(4, 3, dtype=torch.float16)):
+        assert optimizer.native_kernels([ok], [bad]) is None
+
+
+def test_native_update_invalidates_saved_tensors():
+    """A native step changes the variable as an in-place torch op would: a graph that saved
+    the old value refuses to backward through it."""
+    if _native.kernels() is None:
+        pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
+    w = tf.variable(tf.tensor([1.0, 2.0, 3.0]))
+    x = torch.ones(3, requires_grad=True)
+    y = (x * w._value()).sum()                   # saves w's tensor for the backward
+    tf.train.sgd(0.1).applyGradients({w.name: tf.tensor([1.0, 1.0, 1.0])})
+    with pytest.raises(RuntimeError, match='modified by an inplace operation'):
+        y.backward()

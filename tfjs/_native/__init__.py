@@ -59,7 +59,14 @@ class Kernels:
         self.lstm_forward = _bind(lib.tfjs_lstm_clip_forward, [p, i, i, i, i] + [p] * 5)
         self.lstm_backward = _bind(lib.tfjs_lstm_clip_backward, [p, i, i, i, i] + [p] * 9)
         self.tanh = _bind(lib.tfjs_tanh, [p, p, ctypes.c_long])
-        self.adam = _bind(lib.tfjs_adam_step, [p, p, p, p, ctypes.c_long] + [f] * 8)
+        n = ctypes.c_long
+        self.sgd = _bind(lib.tfjs_sgd_step, [p, p, n, f])
+        self.momentum = _bind(lib.tfjs_momentum_step, [p, p, p, n, f, f, f])
+        self.rmsprop = _bind(lib.tfjs_rmsprop_step, [p, p, p, p, p, n] + [f] * 5)
+        self.adagrad = _bind(lib.tfjs_adagrad_step, [p, p, p, n, f, f])
+        self.adam = _bind(lib.tfjs_adam_step, [p, p, p, p, n] + [f] * 8)
+        self.adamax = _bind(lib.tfjs_adamax_step, [p, p, p, p, n] + [f] * 5)
+        self.adadelta = _bind(lib.tfjs_adadelta_step, [p, p, p, p, n] + [f] * 4)
 
     def run(self, fn, *args, one_blas_thread: bool = False) -> None:
         """`fn(sgemm, *args)`; with `one_blas_thread` its GEMMs run on one thread (set for this

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import EPSILON, Optimizer, add_out, check_number, f32, mul_out, operand, sqrt_
+from .optimizer import (EPSILON, Optimizer, add_out, check_number, f32, mul_out, native_kernels,
+                        native_step, operand, sqrt_)
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -35,6 +36,12 @@ class AdadeltaOptimizer(Optimizer):
         rho, one_rho = operand(f32(self.rho), params), operand(f32(1 - self.rho), params)
         eps = operand(f32(self.epsilon), params)
         acc_g, acc_u = slots['accum_grad'], slots['accum_var']
+        native = native_kernels(params, grads, acc_g, acc_u)
+        if native is not None:
+            native_step(native.adadelta, params, grads, [acc_g, acc_u],
+                        (f32(self.rho), f32(1 - self.rho), f32(self.epsilon),
+                         f32(-self.learningRate)))
+            return
         w1, w2 = self._scratch(params, 2)
         upd = add_out(acc_u, eps, w1)         # mul(div(sqrt(accU+eps), sqrt(accG+eps)), g)
         sqrt_(upd)

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 import torch
 
 from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, div_out, f32, mul_out,
-                        operand, sqrt_)
+                        native_kernels, native_step, operand, sqrt_)
 
 
 class AdagradOptimizer(Optimizer):
@@ -37,6 +37,11 @@ class AdagradOptimizer(Optimizer):
         if not params:
             return
         accs = slots['accumulator']
+        native = native_kernels(params, grads, accs)
+        if native is not None:
+            native_step(native.adagrad, params, grads, [accs],
+                        (f32(EPSILON), f32(-self.learningRate)))
+            return
         w1, w2 = self._scratch(params, 2)
         torch._foreach_add_(accs, mul_out(grads, grads, w1))        # add(acc, square(g))
         denom = add_out(accs, operand(f32(EPSILON), params), w2)    # div(g, sqrt(add(acc, eps)))

@@ -20,7 +20,7 @@ import torch
 
 from ..backend import device
 from .optimizer import (_NUMPY_SQRT, EPSILON, Optimizer, check_number, div_out, f32, mul_out,
-                        native_kernels, native_updated, operand, sqrt_, sqrt_into)
+                        native_kernels, native_step, operand, sqrt_, sqrt_into)
 
 
 def scalar_variable(value: float):
@@ -68,12 +68,9 @@ class AdamOptimizer(Optimizer):
             ms, vs = slots['m'], slots['v']
             native = native_kernels(params, grads, ms, vs)
             if native is not None:
-                scalars = (b1, f32(1 - self.beta1), b2, f32(1 - self.beta2), one_acc1.item(),
-                           one_acc2.item(), f32(self.epsilon), f32(-self.learningRate))
-                for p, g, m, v in zip(params, grads, ms, vs):
-                    native.adam(p.data_ptr(), g.data_ptr(), m.data_ptr(), v.data_ptr(),
-                                p.numel(), *scalars)
-                native_updated(params + ms + vs)
+                native_step(native.adam, params, grads, [ms, vs],
+                            (b1, f32(1 - self.beta1), b2, f32(1 - self.beta2), one_acc1.item(),
+                             one_acc2.item(), f32(self.epsilon), f32(-self.learningRate)))
                 acc1.mul_(b1)
                 acc2.mul_(b2)
                 return

@@ -18,7 +18,7 @@ import torch
 
 from .adam import follow, scalar_variable
 from .optimizer import (EPSILON, Optimizer, abs_out, add_out, check_number, div_out, f32,
-                        mul_out, operand)
+                        mul_out, native_kernels, native_step, operand)
 
 
 def beta_power(beta: float, n: int) -> np.float32:
@@ -65,6 +65,14 @@ class AdamaxOptimizer(Optimizer):
             lr = torch.div(torch.full_like(lr, f32(-self.learningRate)), lr)
             step = torch.div(lr, one_acc1)
             ms, vs = slots['m'], slots['v']
+            native = native_kernels(params, grads, ms, vs)
+            if native is not None:
+                native_step(native.adamax, params, grads, [ms, vs],
+                            (b1, f32(1 - self.beta1), f32(self.beta2), f32(self.epsilon),
+                             step.item()))
+                it.add_(1.0)
+                acc1.mul_(b1)
+                return
             (w1,) = self._scratch(params, 1)
             torch._foreach_mul_(ms, operand(b1, params))    # add(mul(m, b1), mul(g, 1-b1))
             torch._foreach_add_(ms, mul_out(grads, operand(f32(1 - self.beta1), params), w1))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from .optimizer import REQUIRED, check_number, f32, mul_out, operand
+from .optimizer import REQUIRED, check_number, f32, mul_out, native_kernels, native_step, operand
 from .sgd import SGDOptimizer
 
 
@@ -40,6 +40,11 @@ class MomentumOptimizer(SGDOptimizer):
         m, c = operand(f32(self.momentum), params), operand(self._c, params)
         if self._schedule is not None:
             self._keras_step(params, grads, accs, m, c)
+            return
+        native = native_kernels(params, grads, accs)
+        if native is not None:
+            native_step(native.momentum, params, grads, [accs],
+                        (f32(self.momentum), self._c, 1.0 if self.useNesterov else 0.0))
             return
         (w1,) = self._scratch(params, 1)
         torch._foreach_mul_(accs, m)                   # add(mul(m, acc), g)

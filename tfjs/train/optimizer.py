@@ -97,6 +97,8 @@ def native_kernels(*lists: list):
     if not USE_NATIVE_KERNELS:
         return None
     for ts in lists:
+        if ts is None:
+            continue
         for t in ts:
             if t.dtype is not torch.float32 or not t.is_cpu or not t.is_contiguous() or \
                     t.requires_grad:
@@ -105,11 +107,16 @@ def native_kernels(*lists: list):
     return _native.kernels()
 
 
-def native_updated(tensors: list) -> None:
-    """Tell autograd that tensors written through raw pointers changed (as an in-place torch
-    op would): a graph that saved one of them then refuses to backward with the old value."""
-    for t in tensors:
-        increment_version(t)
+def native_step(kernel, params: list, grads: list, slot_lists: list, scalars: tuple) -> None:
+    """`kernel(w, g, *slots, n, *scalars)` (raw pointers; a None slot list passes NULL) for
+    every variable, then tells autograd the variables and slots changed, as an in-place torch
+    op would (a graph that saved one of them then refuses to backward with the old value)."""
+    for i, (p, g) in enumerate(zip(params, grads)):
+        slots = [None if s is None else s[i].data_ptr() for s in slot_lists]
+        kernel(p.data_ptr(), g.data_ptr(), *slots, p.numel(), *scalars)
+    for ts in [params] + [s for s in slot_lists if s is not None]:
+        for t in ts:
+            increment_version(t)
 
 
 def sqrt_into(xs: list, outs: list) -> list:

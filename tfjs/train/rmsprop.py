@@ -18,8 +18,8 @@ from typing import Any, Mapping
 import torch
 
 from ..errors import NotImplementedError, ValueError
-from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, f32, mul_out, operand,
-                        sqrt_, sub_out)
+from .optimizer import (EPSILON, REQUIRED, Optimizer, add_out, check_number, f32, mul_out,
+                        native_kernels, native_step, operand, sqrt_, sub_out)
 
 
 class RMSPropOptimizer(Optimizer):
@@ -52,6 +52,13 @@ class RMSPropOptimizer(Optimizer):
         d, one_d = operand(f32(self.decay), params), operand(f32(1 - self.decay), params)
         lr = operand(f32(self.learningRate), params)
         ms, moms = slots['rms'], slots['momentum']
+        mgs = slots['mg'] if self.centered else None
+        native = native_kernels(params, grads, ms, moms, mgs)
+        if native is not None:
+            native_step(native.rmsprop, params, grads, [ms, moms, mgs],
+                        (f32(self.decay), f32(1 - self.decay), f32(self.learningRate),
+                         f32(self.momentum), f32(self.epsilon)))
+            return
         w1, w2 = self._scratch(params, 2)
         torch._foreach_mul_(ms, d)                      # add(mul(ms, decay), mul(g^2, 1-decay))
         t = mul_out(grads, grads, w1)

@@ -9,7 +9,8 @@ from typing import Any, Mapping
 
 import torch
 
-from .optimizer import REQUIRED, Optimizer, check_number, f32, mul_out, operand
+from .optimizer import (REQUIRED, Optimizer, check_number, f32, mul_out, native_kernels,
+                        native_step, operand)
 
 
 class SGDOptimizer(Optimizer):
@@ -37,7 +38,10 @@ class SGDOptimizer(Optimizer):
         self.learningRate = learningRate
 
     def _step(self, params, grads, slots):
-        if params:
+        native = native_kernels(params, grads)
+        if native is not None:
+            native_step(native.sgd, params, grads, [], (self._c,))
+        elif params:
             c = operand(self._c, params)
             update = mul_out(grads, c, self._scratch(params, 1)[0])     # add(mul(c, g), w)
             torch._foreach_add_(params, update)
