@@ -104,6 +104,15 @@ def _json_like(x):
     return x
 
 
+def grad_atol(atol: float, theirs) -> float:
+    """A gradient entry is a sum of many products: its float32 rounding error scales with the
+    size of the terms, not of the (possibly cancelled) result, so the absolute tolerance grows
+    with the gradient's largest entry. (The BLAS's summation order, and so the last bits, may
+    also change with the memory alignment of its operands: MKL without CNR.)"""
+    return atol * max(1.0, float(np.max(np.abs(np.asarray(theirs, dtype=np.float64)),
+                                        initial=0.0)))
+
+
 def close(ours, theirs, rtol: float, atol: float, what: str) -> None:
     ours = np.asarray(ours)
     theirs = np.asarray(theirs)
@@ -175,14 +184,15 @@ def check_layer(oracle, factory: str, config: dict, input_shapes, *, batch: int 
                 return objective(*ins)
             gx = tf.grads(f)([xs[i] for i in float_idx])
             for i, (g, t) in enumerate(zip(gx, theirs['gx'])):
-                close(g, t, rtol, atol, f'{factory} input gradient {i}')
+                close(g, t, rtol, grad_atol(atol, t), f'{factory} input gradient {i}')
         tw = layer.trainableWeights
         if tw:
             vals = [w.read() for w in tw]
             grads = tf.variableGrads(lambda: objective(*xs), vals)['grads']
             assert len(theirs['gw']) == len(tw)
             for w, v, t in zip(tw, vals, theirs['gw']):
-                close(grads[v.name], t, rtol, atol, f'{factory} gradient of {w.originalName}')
+                close(grads[v.name], t, rtol, grad_atol(atol, t),
+                      f'{factory} gradient of {w.originalName}')
 
     names = [w.originalName[w.originalName.index('/') + 1:] for w in layer.weights]
     assert names == theirs['weightNames'], (names, theirs['weightNames'])
