@@ -1,5 +1,5 @@
-"""The native (C) LSTM step loops (`tfjs/_native`): their tanh, their results against the
-PyTorch-op loops of the same kernel, and how they are built, cached and refused.
+"""The native (C) LSTM and GRU step loops (`tfjs/_native`): their tanh, their results against the
+PyTorch-op loops of the same kernels, and how they are built, cached and refused.
 
 `test_rnn_fast_path.py` runs every kernel test with and without them as well."""
 from __future__ import annotations
@@ -105,6 +105,72 @@ def test_native_loops_match_the_torch_op_loops(monkeypatch, steps, batch, units,
         for a, b in zip(native, ops):
             tol = 1e-5 * max(1.0, float(np.abs(b).max()))
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=tol)
+
+
+def _gru_grads(native: bool, monkeypatch, steps, batch, units, bias=True, outputs=('seq', 'h'),
+               seed=0, scale=1.0):
+    """Outputs and gradients of every input of `_rnn_autograd.gru` (TF.js's default cell), as
+    numpy."""
+    monkeypatch.setattr(_rnn_autograd, 'USE_NATIVE_KERNELS', native)
+    g = torch.Generator().manual_seed(seed)
+
+    def rnd(*shape, s=1.0):
+        return (torch.randn(*shape, generator=g) * s).requires_grad_(True)
+    xs = rnd(steps, batch, 5, s=scale)
+    # recurrent weights ~ 1/sqrt(units), as initializers give: larger ones make the sequence
+    # chaotic, and any two roundings then drift apart step by step
+    kernel, recurrent = rnd(5, 3 * units, s=0.5), rnd(units, 3 * units, s=1.5 / units ** 0.5)
+    b = rnd(3 * units) if bias else None
+    h0 = rnd(batch, units)
+    seq, (h,) = _rnn_autograd.gru(xs, h0, kernel, recurrent, b, get_activation('tanh'),
+                                  get_activation('hardSigmoid'), False, None)
+    picked = {'seq': seq, 'h': h}
+    loss = sum((picked[o] * torch.randn(picked[o].shape, generator=g)).sum() for o in outputs)
+    leaves = [t for t in (xs, kernel, recurrent, b, h0) if t is not None]
+    grads = torch.autograd.grad(loss, leaves)
+    return [seq.detach().numpy(), h.detach().numpy()] + [t.numpy() for t in grads]
+
+
+@pytest.mark.parametrize('steps,batch,units,bias,outputs', [
+    (7, 3, 5, True, ('seq', 'h')),
+    (1, 2, 4, False, ('seq',)),
+    (9, 4, 3, True, ('h',)),
+    (12, 48, 96, True, ('seq',)),               # per-step GEMMs above SMALL_GEMM_FLOPS
+])
+def test_native_gru_loops_match_the_torch_op_loops(monkeypatch, steps, batch, units, bias,
+                                                   outputs):
+    _kernels()
+    for scale in (1.0, 6.0):
+        native = _gru_grads(True, monkeypatch, steps, batch, units, bias, outputs, scale=scale)
+        ops = _gru_grads(False, monkeypatch, steps, batch, units, bias, outputs, scale=scale)
+        for a, b in zip(native, ops):
+            tol = 1e-5 * max(1.0, float(np.abs(b).max()))
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=tol)
+
+
+def test_native_gru_hard_sigmoid_is_tfjs_to_the_bit_at_its_bounds(monkeypatch):
+    """Gates at x = -2.5 and 2.5 (0.2 x + 0.5 exactly 0 and 1) pass their gradient, x just
+    outside does not, in both loops."""
+    _kernels()
+    grads = {}
+    for native in (True, False):
+        monkeypatch.setattr(_rnn_autograd, 'USE_NATIVE_KERNELS', native)
+        xs = torch.zeros(1, 4, 1)
+        kernel = torch.zeros(1, 3)
+        recurrent = torch.zeros(1, 3, requires_grad=True)
+        below = float(np.nextafter(np.float32(-2.5), np.float32(-3)))
+        bias = torch.tensor([[-2.5, 2.5, 0.4], [below, 0.1, 0.4], [2.5, -2.5, 0.4],
+                             [0.3, 0.3, 0.4]])
+        h0 = torch.tensor([[0.5], [0.5], [0.5], [0.5]], requires_grad=True)
+        outs = []
+        for row in range(4):        # one bias per batch row: four separate 1-unit GRUs
+            seq, _ = _rnn_autograd.gru(xs[:, row:row + 1], h0[row:row + 1], kernel, recurrent,
+                                       bias[row], get_activation('tanh'),
+                                       get_activation('hardSigmoid'), False, None)
+            outs.append(seq.sum())
+        grads[native] = [g.numpy() for g in torch.autograd.grad(outs, [recurrent, h0])]
+    for a, b in zip(grads[True], grads[False]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
 def test_clip_gradient_passes_at_exact_bounds(monkeypatch):

@@ -1,9 +1,10 @@
-"""Native (C) kernels, built on first use: the LSTM's time-step loops and one-pass optimizer
-updates.
+"""Native (C) kernels, built on first use: the LSTM's and GRU's time-step loops and one-pass
+optimizer updates.
 
-`lstm.c` holds the sequential part of an LSTM with hardSigmoid gates (TF.js's default cell):
-per step one small GEMM through the BLAS `sgemm_` PyTorch links plus one fused pass over the
-gates. `optimizers.c` holds optimizer updates in one pass, in TF.js's order of float32 ops.
+`lstm.c` / `gru.c` hold the sequential part of an LSTM / GRU with TF.js's default cell (tanh,
+hardSigmoid gates; GRU `resetAfter: false`): per step one or two small GEMMs through the BLAS
+`sgemm_` PyTorch links plus fused passes over the gates. `optimizers.c` holds the seven
+optimizers' updates in one pass each, in TF.js's order of float32 ops.
 Both are compiled once per machine with the system C compiler (`$CC`, else `cc`, `gcc` or
 `clang`) into one library in `~/.cache/tfjs/native` (or `$TFJS_CACHE_DIR/native`), keyed by a
 hash of the sources, the flags and the compiler, and loaded through ctypes. Without a
@@ -29,7 +30,8 @@ import threading
 import warnings
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_SOURCES = [os.path.join(_HERE, name) for name in ('lstm.c', 'optimizers.c')]
+_SOURCES = [os.path.join(_HERE, name) for name in ('lstm.c', 'gru.c', 'optimizers.c')]
+_HEADERS = [os.path.join(_HERE, 'native.h')]
 # -ffp-contract=off: no fused multiply-adds, so every product and sum rounds as written (the
 # optimizers' bit-exactness depends on it; and the same values on every machine, whatever its
 # vector width). No -ffast-math: IEEE semantics, no flush-to-zero.
@@ -58,6 +60,8 @@ class Kernels:
         self._set_local_threads = set_local_threads
         self.lstm_forward = _bind(lib.tfjs_lstm_clip_forward, [p, i, i, i, i] + [p] * 5)
         self.lstm_backward = _bind(lib.tfjs_lstm_clip_backward, [p, i, i, i, i] + [p] * 9)
+        self.gru_forward = _bind(lib.tfjs_gru_forward, [p, i, i, i] + [p] * 4)
+        self.gru_backward = _bind(lib.tfjs_gru_backward, [p, i, i, i] + [p] * 7)
         self.tanh = _bind(lib.tfjs_tanh, [p, p, ctypes.c_long])
         n = ctypes.c_long
         self.sgd = _bind(lib.tfjs_sgd_step, [p, p, n, f])
@@ -169,7 +173,7 @@ def _build() -> str:
     concurrent build never leaves a half-written file under the final name."""
     cc = _compiler()
     sources = []
-    for path in _SOURCES:
+    for path in _SOURCES + _HEADERS:
         with open(path, 'rb') as f:
             sources.append(f.read())
     try:

@@ -32,7 +32,7 @@ import torch
 
 from .. import _native
 from . import _rnn_workspace as W
-from ..activations import Tanh
+from ..activations import HardSigmoid, Tanh
 from ._rnn_act import KernelActivation
 
 USE_AUTOGRAD_KERNELS = True
@@ -433,8 +433,70 @@ def _gru_forward(x2d, w, b, r, h0, act, ract, steps, reset_after):
     return z, a, h, omz, extra
 
 
+def _native_gru(cfg, x2d, w, r, h0):
+    """The C step loops for this GRU call, or None: TF.js's default cell (tanh,
+    hardSigmoid, `resetAfter: false`), float32 CPU tensors, a contiguous recurrent kernel, and
+    the library built (`tfjs._native.kernels`)."""
+    if not USE_NATIVE_KERNELS or cfg.reset_after or cfg.act.kind is not Tanh or \
+            cfg.ract.kind is not HardSigmoid or not r.is_contiguous():
+        return None
+    for t in (x2d, w, r, h0):
+        if t.dtype != torch.float32 or t.device.type != 'cpu':
+            return None
+    return _native.kernels()
+
+
+def _gru_forward_native(x2d, w, b, r, h0, steps, native):
+    """(z, rh, h) of `_gru_forward` (`resetAfter: false`) from the C loop: `z`'s z and r slots
+    keep their pre-activations, its h slot the candidate; `rh` is r * h_prev."""
+    batch, u = h0.shape
+    z = _project(x2d, w, b, steps)
+    rh = W.take((steps, batch, u), z)
+    h = h0.new_empty(steps + 1, batch, u)          # not pooled: the outputs are views of it
+    h[0] = h0
+    native.run(native.gru_forward, steps, batch, u, z.data_ptr(), h.data_ptr(), rh.data_ptr(),
+               r.data_ptr(), one_blas_thread=6.0 * batch * u * u < _native.SMALL_GEMM_FLOPS)
+    return z, rh, h
+
+
+def _gru_backward_native(ctx, dseq, dh_last):
+    x2d, w, _, r, _ = ctx.saved_tensors     # version-checked: raises if modified in place
+    z, _, _, rh, h = ctx.bufs
+    steps, batch, g3 = z.shape
+    u = g3 // 3
+    native = ctx.cfg.native
+    dh = dh_last.clone(memory_format=torch.contiguous_format) if dh_last is not None else \
+        z.new_zeros(batch, u)
+    dseq = None if dseq is None else dseq.contiguous()
+    dz = W.take(z.shape, z)
+    drh = z.new_empty(batch, u)         # (held here: C writes to it)
+    native.run(native.gru_backward, steps, batch, u, z.data_ptr(), h.data_ptr(), r.data_ptr(),
+               None if dseq is None else dseq.data_ptr(), dh.data_ptr(), drh.data_ptr(),
+               dz.data_ptr())
+    dx, dw, db, dr = _gru_weight_grads(ctx, dz, x2d, w, h, rh)
+    W.give(z, rh, dz)
+    ctx.bufs = None
+    return dx, dw, db, dr, dh if ctx.needs_input_grad[4] else None, None
+
+
+def _gru_weight_grads(ctx, dz, x2d, w, h, rh):
+    """(dx, dW, db, dR) of a `resetAfter: false` GRU from the gradient of its input
+    projection `dz` `[T, B, 3u]`: R's z, r columns see h_prev, its h columns r * h_prev."""
+    steps, batch, g3 = dz.shape
+    u = g3 // 3
+    dz2 = dz.view(steps * batch, g3)
+    dx, dw, db = _input_grads(ctx, dz2, x2d, w)
+    dr = None
+    if ctx.needs_input_grad[3]:
+        dr = torch.cat([torch.mm(h[:-1].reshape(steps * batch, u).t(), dz2[:, :2 * u]),
+                        torch.mm(rh.view(steps * batch, u).t(), dz2[:, 2 * u:])], 1)
+    return dx, dw, db, dr
+
+
 def _gru_backward(ctx, dseq, dh_last):
     cfg = ctx.cfg
+    if cfg.native is not None:
+        return _gru_backward_native(ctx, dseq, dh_last)
     x2d, w, _, r, _ = ctx.saved_tensors     # version-checked: raises if modified in place
     z, a, omz, extra, h = ctx.bufs
     steps, batch, g3 = z.shape
@@ -500,12 +562,7 @@ def _gru_backward(ctx, dseq, dh_last):
                 nxt.addcmul_(drh, ar[t])
                 nxt.addmm_(dzs_zr[t], rt_zr)
                 dh = nxt
-        dz2 = dz.view(steps * batch, g3)
-        dx, dw, db = _input_grads(ctx, dz2, x2d, w)
-        dr = None
-        if ctx.needs_input_grad[3]:
-            dr = torch.cat([torch.mm(hp.reshape(steps * batch, u).t(), dz2[:, :2 * u]),
-                            torch.mm(extra.view(steps * batch, u).t(), dz2[:, 2 * u:])], 1)
+        dx, dw, db, dr = _gru_weight_grads(ctx, dz, x2d, w, h, extra)
     dh0 = dh.clone() if need_h0 else None
     W.give(z, a, omz, extra, n, dz)
     ctx.bufs = None
@@ -541,6 +598,10 @@ class _SingleStateFunction(torch.autograd.Function):
 class _GRUFunction(_SingleStateFunction):
     @staticmethod
     def _forward(x2d, w, b, r, h0, cfg):
+        cfg.native = _native_gru(cfg, x2d, w, r, h0)
+        if cfg.native is not None:
+            z, rh, h = _gru_forward_native(x2d, w, b, r, h0, cfg.steps, cfg.native)
+            return z, None, None, rh, h
         z, a, h, omz, extra = _gru_forward(x2d, w, b, r, h0, cfg.act, cfg.ract, cfg.steps,
                                            cfg.reset_after)
         return z, a, omz, extra, h
