@@ -14,6 +14,7 @@ import torch
 
 import tfjs as tf
 from tfjs import _native
+from tfjs.tensor import Tensor
 from tfjs.train import optimizer
 from tfjs.train.optimizer import Optimizer, sqrt_
 from test_optimizers import FACTORIES, Emulator
@@ -201,9 +202,34 @@ def test_native_kernels_only_for_contiguous_float32_cpu_tensors():
         pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
     ok = torch.zeros(4, 3)
     assert optimizer.native_kernels([ok], [ok]) is not None
-    for bad in (torch.zeros(4, 3, dtype=torch.float64), torch.zeros(3, 4).t(),
-                torch.zeros(4, 3, requires_grad=True), torch.zeros(4, 3, dtype=torch.float16)):
+    assert optimizer.native_kernels([ok], [torch.zeros(3, 4).t()]) is not None   # any layout
+    for bad in (torch.zeros(4, 3, dtype=torch.float64), torch.zeros(4, 3, requires_grad=True),
+                torch.zeros(4, 3, dtype=torch.float16)):
         assert optimizer.native_kernels([ok], [bad]) is None
+        assert optimizer.native_kernels([bad], [ok]) is None
+    assert optimizer.native_kernels([torch.zeros(3, 4).t()], [ok]) is None
+    assert optimizer.native_kernels([ok], [ok], [torch.zeros(3, 4).t()]) is None
+
+
+def test_native_step_with_a_permuted_gradient_matches_the_torch_op_path(monkeypatch):
+    """A convolution's kernel gradient comes permuted: the native step reads it in the
+    variable's layout."""
+    if _native.kernels() is None:
+        pytest.skip(f'native kernels unavailable: {_native.unavailable_reason()}')
+    rng = np.random.default_rng(3)
+    start = rng.normal(size=(3, 3, 2, 4)).astype(np.float32)
+    grads = [rng.normal(size=(4, 2, 3, 3)).astype(np.float32) for _ in range(3)]
+    results = []
+    for native in (True, False):
+        monkeypatch.setattr(optimizer, 'USE_NATIVE_KERNELS', native)
+        w = tf.variable(tf.tensor(start))
+        opt = tf.train.adam(0.1)
+        for g in grads:
+            permuted = torch.from_numpy(g).permute(2, 3, 1, 0)      # shape (3, 3, 2, 4)
+            assert not permuted.is_contiguous()
+            opt.applyGradients({w.name: Tensor._make(permuted)})
+        results.append(w._value().clone())
+    assert torch.equal(results[0], results[1])
 
 
 def test_native_update_invalidates_saved_tensors():

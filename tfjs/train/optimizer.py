@@ -90,18 +90,20 @@ _NUMPY_SQRT = (torch.float32, torch.float64, torch.float16)
 USE_NATIVE_KERNELS = True
 
 
-def native_kernels(*lists: list):
+def native_kernels(params: list, grads: list, *slot_lists: list):
     """`tfjs._native.kernels()` (one-pass C updates in TF.js's op order, bit for bit those of
-    the torch-op path) when every tensor in `lists` is a contiguous float32 CPU tensor that
-    does not require grad, else None."""
+    the torch-op path) when every tensor is a float32 CPU tensor that does not require grad,
+    and the variables and their slots are contiguous (gradients may have any layout, see
+    `native_step`); else None. A None slot list is skipped."""
     if not USE_NATIVE_KERNELS:
         return None
-    for ts in lists:
+    for ts in (params, grads) + slot_lists:
         if ts is None:
             continue
+        contiguous = ts is not grads
         for t in ts:
-            if t.dtype is not torch.float32 or not t.is_cpu or not t.is_contiguous() or \
-                    t.requires_grad:
+            if t.dtype is not torch.float32 or not t.is_cpu or t.requires_grad or \
+                    (contiguous and not t.is_contiguous()):
                 return None
     from .. import _native
     return _native.kernels()
@@ -112,6 +114,8 @@ def native_step(kernel, params: list, grads: list, slot_lists: list, scalars: tu
     every variable, then tells autograd the variables and slots changed, as an in-place torch
     op would (a graph that saved one of them then refuses to backward with the old value)."""
     for i, (p, g) in enumerate(zip(params, grads)):
+        if not g.is_contiguous():       # (a convolution's kernel gradient comes permuted)
+            g = g.contiguous()
         slots = [None if s is None else s[i].data_ptr() for s in slot_lists]
         kernel(p.data_ptr(), g.data_ptr(), *slots, p.numel(), *scalars)
     for ts in [params] + [s for s in slot_lists if s is not None]:
