@@ -27,6 +27,7 @@ def _kernels():
 def fresh_build(monkeypatch, tmp_path):
     """Build state forgotten, cache in a temporary folder; restored afterwards."""
     monkeypatch.setenv('TFJS_CACHE_DIR', str(tmp_path))
+    monkeypatch.delenv('TFJS_NATIVE_KERNELS', raising=False)
     _native.reset()
     yield tmp_path / 'native'
     _native.reset()
