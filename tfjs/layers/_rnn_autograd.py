@@ -15,6 +15,11 @@ together (a Bidirectional layer's two directions). A second-order gradient (back
 the sequence through the cell's differentiable step loop. Scratch buffers come from and go
 back to `_rnn_workspace`.
 
+For TF.js's default cells (tanh with hardSigmoid gates; GRU `resetAfter: false`) on float32 CPU
+tensors, the step loops themselves run in C (`tfjs._native`: one call per sequence and
+direction instead of ~12 torch calls per step) where that library builds; elsewhere, and with
+`USE_NATIVE_KERNELS = False`, they run as the PyTorch ops below.
+
 >>> import torch
 >>> from tfjs.activations import get_activation
 >>> x = torch.randn(5, 2, 3); h0 = torch.zeros(2, 4); c0 = torch.zeros(2, 4)
@@ -242,7 +247,8 @@ def _lstm_steps_backward_native(ctx, dseq, dh_last, dc_last):
     native.run(native.lstm_backward, dirs, steps, batch, u, z.data_ptr(),
                c.data_ptr(), tc.data_ptr(), r.data_ptr(),
                None if dseq is None else dseq.data_ptr(), dh.data_ptr(), dc.data_ptr(),
-               dz.data_ptr(), None if dh0 is None else dh0.data_ptr())
+               dz.data_ptr(), None if dh0 is None else dh0.data_ptr(),
+               one_blas_thread=8.0 * batch * u * u < _native.SMALL_GEMM_FLOPS)
     return dz, dc, dh0
 
 
@@ -472,7 +478,7 @@ def _gru_backward_native(ctx, dseq, dh_last):
     drh = z.new_empty(batch, u)         # (held here: C writes to it)
     native.run(native.gru_backward, steps, batch, u, z.data_ptr(), h.data_ptr(), r.data_ptr(),
                None if dseq is None else dseq.data_ptr(), dh.data_ptr(), drh.data_ptr(),
-               dz.data_ptr())
+               dz.data_ptr(), one_blas_thread=6.0 * batch * u * u < _native.SMALL_GEMM_FLOPS)
     dx, dw, db, dr = _gru_weight_grads(ctx, dz, x2d, w, h, rh)
     W.give(z, rh, dz)
     ctx.bufs = None
