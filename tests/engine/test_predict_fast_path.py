@@ -324,3 +324,28 @@ def test_call_replaced_on_the_instance_after_a_predict_is_used():
     np.testing.assert_allclose(np.array(m.predict(x)), [[30, 30]])
     del layer.call
     np.testing.assert_allclose(np.array(m.predict(x)), [[6, 6]])
+
+
+def test_small_predicts_run_their_matrix_products_on_one_blas_thread(monkeypatch):
+    """A predict whose products are all small sets MKL's per-thread count to 1 and restores
+    it; a large one leaves it alone; the values do not depend on it."""
+    from tfjs import _native
+    calls = []
+
+    def fake(n):
+        calls.append(n)
+        return 7 if n == 1 else 1
+    monkeypatch.setattr(_native, 'set_local_blas_threads', lambda: fake)
+    model = tf.sequential({'layers': [L.dense({'units': 64, 'inputShape': [32],
+                                               'activation': 'relu'}), L.dense({'units': 3})]})
+    x1 = tf.tensor(RS.randn(2, 32).astype(np.float32))
+    small = model.predict(x1)
+    assert calls == [1, 7]                  # one thread, then the previous setting back
+    big = tf.tensor(RS.randn(4096, 32).astype(np.float32))
+    model.predict(big, {'batchSize': 4096})
+    assert calls == [1, 7]
+    monkeypatch.undo()
+    one_thread = model.predict(x1)
+    monkeypatch.setattr(_native, 'set_local_blas_threads', lambda: None)
+    assert_same(one_thread, model.predict(x1))
+    assert_same(small, one_thread)

@@ -89,6 +89,21 @@ class Kernels:
             set_local(previous)
 
 
+def set_local_blas_threads():
+    """MKL's `MKL_Set_Num_Threads_Local(n) -> previous` from PyTorch's library (the number of
+    threads MKL uses in the calling thread; 0 = back to the global setting), or None when
+    torch's BLAS is not MKL. Needs no compiler."""
+    if 'set_local' not in _state:
+        try:
+            fn = getattr(_torch_blas(), 'MKL_Set_Num_Threads_Local', None)
+        except _Unavailable:
+            fn = None
+        if fn is not None:
+            fn.argtypes, fn.restype = [ctypes.c_int], ctypes.c_int
+        _state['set_local'] = fn
+    return _state['set_local']
+
+
 def _bind(fn, argtypes: list):
     fn.argtypes, fn.restype = argtypes, None
     return fn
@@ -127,11 +142,8 @@ class _Unavailable(Exception):
 def _load() -> Kernels:
     if os.environ.get('TFJS_NATIVE_KERNELS', '1').strip().lower() in ('0', 'false', 'no', 'off'):
         raise _Unavailable('switched off by TFJS_NATIVE_KERNELS=0')
-    blas = _torch_blas()
-    sgemm = ctypes.cast(blas.sgemm_, ctypes.c_void_p).value
-    set_local = getattr(blas, 'MKL_Set_Num_Threads_Local', None)   # MKL only
-    if set_local is not None:
-        set_local.argtypes, set_local.restype = [ctypes.c_int], ctypes.c_int
+    sgemm = ctypes.cast(_torch_blas().sgemm_, ctypes.c_void_p).value
+    set_local = set_local_blas_threads()
     path = _build()
     try:
         lib = ctypes.CDLL(path)

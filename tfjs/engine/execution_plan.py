@@ -68,7 +68,8 @@ def _replaced(layer) -> bool:
 class ExecutionPlan:
     """The steps of one (inputs, outputs, node list) triple; `run` evaluates them."""
 
-    __slots__ = ('source', 'inputs', 'outputs', 'steps', 'n_slots', 'out_slots', 'chain')
+    __slots__ = ('source', 'inputs', 'outputs', 'steps', 'n_slots', 'out_slots', 'chain',
+                 'largest_matrix')
 
     def __init__(self, inputs: list, outputs: list, nodes: list, raw_steps: bool = True):
         """`raw_steps=False` runs every node through `layer.call` (the reference the tests
@@ -85,6 +86,7 @@ class ExecutionPlan:
         self.n_slots = n
         self.out_slots = [slot_of[x.id] for x in outputs]
         self.chain = self._as_chain()
+        self.largest_matrix = None      # set by predict (training._small_gemms)
 
     def _as_chain(self):
         """[(layer, training from callArgs)] when the graph is one input through raw steps, each

@@ -12,8 +12,11 @@ multiply-add: torch's `addcmul` and `add(alpha=)` round once for two ops, so the
 used; `addcdiv` with value 1 rounds exactly as div-then-add and is); intermediate results go
 to work buffers kept between steps (`_scratch`, `mul_out`...), not fresh tensors; scalar
 operands are cached 0-d tensors on CPU (`operand`); square roots are NumPy's in place on CPU
-(`sqrt_`). The ~14 passes over the weights that TF.js's op order needs remain; torch's own
-Adam makes ~7 with fused, differently rounded kernels.
+(`sqrt_`). That path still makes ~14 passes over the weights (TF.js's op order; torch's own
+Adam makes ~7 with fused, differently rounded kernels), so on the CPU, for contiguous float32
+variables, each optimizer's `_step` first tries `native_kernels`: one C pass per variable
+(`tfjs/_native/optimizers.c`) doing the same float32 operations in the same order, built
+without fused multiply-adds or fast-math, hence the same bits (tests/train/test_fast_path.py).
 
 Slot variables are kept by position in the gradient list (as TF.js does) and named as TF.js
 names them (`<varName>/m`, `<varName>/v`, ...); `getWeights()` lists `iter` (int32 scalar)
