@@ -349,3 +349,10 @@ def test_small_predicts_run_their_matrix_products_on_one_blas_thread(monkeypatch
     monkeypatch.setattr(_native, 'set_local_blas_threads', lambda: None)
     assert_same(one_thread, model.predict(x1))
     assert_same(small, one_thread)
+
+
+def test_predict_of_an_empty_batch_and_of_strings_keeps_grad_mode():
+    import torch
+    model = tf.sequential({'layers': [L.dense({'units': 2, 'inputShape': [3]})]})
+    assert model.predict(tf.zeros([0, 3])).shape == [0, 2]
+    assert torch.is_grad_enabled()

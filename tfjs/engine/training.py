@@ -43,14 +43,14 @@ def _small_gemms(plan, model, x: torch.Tensor, rows: int):
     None: such products run faster on one thread than waking a second one (MLP 784-256-256-10
     at batch 1: 0.056 -> 0.052 ms with OpenMP's default wait policy, 0.87 -> 0.05 ms with
     OMP_WAIT_POLICY=PASSIVE). Convolutions (oneDNN) are not affected."""
-    if x.device.type != 'cpu':
+    if not isinstance(x, torch.Tensor) or x.device.type != 'cpu':   # (strings: NumPy arrays)
         return None
     largest = plan.largest_matrix
     if largest is None:
         largest = plan.largest_matrix = max(
             [w.shape[0] * w.shape[1] for w in model.weights if len(w.shape) == 2] or [0])
-    if x.ndim > 2:
-        rows *= x[0].numel() // x.shape[-1]
+    for size in x.shape[1:-1]:          # a Dense on [B, T, F] multiplies B * T rows
+        rows *= size
     if 2.0 * rows * largest >= _native.SMALL_GEMM_FLOPS:
         return None
     return _native.set_local_blas_threads()
@@ -531,11 +531,10 @@ class LayersModel(Container):
         raws = [t._value() for t in xs]
         dtypes = [t.dtype for t in xs]
         n = int(raws[0].shape[0])
+        one_thread = _small_gemms(plan, self, raws[0], min(n, batch_size))
+        previous = one_thread(1) if one_thread else None
         enabled = torch.is_grad_enabled()
         _set_grad_enabled(False)
-        one_thread = _small_gemms(plan, self, raws[0], min(n, batch_size))
-        if one_thread:
-            previous = one_thread(1)
         try:
             if n <= batch_size:
                 out_raws, out_dtypes, out_tensors, _ = plan.run(xs, raws, dtypes, None, False)
