@@ -5,12 +5,14 @@ optimizer updates.
 hardSigmoid gates; GRU `resetAfter: false`): per step one or two small GEMMs through the BLAS
 `sgemm_` PyTorch links plus fused passes over the gates. `optimizers.c` holds the seven
 optimizers' updates in one pass each, in TF.js's order of float32 ops.
-Both are compiled once per machine with the system C compiler (`$CC`, else `cc`, `gcc` or
+They are compiled once per machine with the system C compiler (`$CC`, else `cc`, `gcc` or
 `clang`) into one library in `~/.cache/tfjs/native` (or `$TFJS_CACHE_DIR/native`), keyed by a
-hash of the sources, the flags and the compiler, and loaded through ctypes. Without a
-compiler, or a BLAS `sgemm_` in PyTorch's library, or with `TFJS_NATIVE_KERNELS=0`,
-`kernels()` is None and the callers keep their PyTorch-op paths (the optimizers' give the
-same bits; the LSTM's the same math, values within float32 rounding).
+hash of the sources, the flags, the compiler and the CPU (the code is built for this CPU's
+instruction set, and a home folder may be shared by different machines), and loaded through
+ctypes. Without a compiler, or a BLAS `sgemm_` in PyTorch's library, or with
+`TFJS_NATIVE_KERNELS=0`, `kernels()` is None and the callers keep their PyTorch-op paths (the
+optimizers' give the same bits; the recurrent ones the same math, values within float32
+rounding).
 
 >>> k = kernels()          # None where they cannot be built
 >>> k is None or callable(k.adam)
@@ -53,9 +55,9 @@ _state: dict = {}
 
 
 class Kernels:
-    """The loaded library. `lstm_forward` / `lstm_backward` take the `sgemm_` address first,
-    then plain ints (sizes, pointers); `adam` takes pointers, a length and float32 scalars;
-    see the C sources for the layouts."""
+    """The loaded library. The recurrent loops (`lstm_*`, `gru_*`) take the `sgemm_` address
+    first, then plain ints (sizes, pointers); the optimizer steps (`sgd` ... `adadelta`)
+    pointers, a length and float32 scalars; see the C sources for the layouts."""
 
     def __init__(self, lib: ctypes.CDLL, sgemm: int, path: str, set_local_threads=None):
         p, i, f = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
@@ -175,6 +177,18 @@ def _compiler() -> str:
     raise _Unavailable('no C compiler (set CC, or install cc / gcc / clang)')
 
 
+def _cpu_id() -> bytes:
+    """What tells this CPU's instruction set apart (`-march=native` builds for it): the model
+    and feature flags from /proc/cpuinfo on Linux, else the platform's processor string."""
+    try:
+        with open('/proc/cpuinfo', 'rb') as f:
+            lines = [ln for ln in f.read().splitlines()
+                     if ln.startswith((b'model name', b'flags', b'Features', b'CPU part'))]
+        return b'\n'.join(sorted(set(lines)))
+    except OSError:
+        return platform.processor().encode()
+
+
 def _cache_dir() -> str:
     base = os.environ.get('TFJS_CACHE_DIR') or os.path.join(
         os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache'),
@@ -197,7 +211,7 @@ def _build() -> str:
         raise _Unavailable(f'the C compiler {cc} does not run: {e}') from None
     key = hashlib.sha256(b'\0'.join(sources + [
         repr((_FLAGS, _ARCH_FLAGS)).encode(), cc.encode(), version,
-        platform.machine().encode(), sys.platform.encode()])).hexdigest()[:20]
+        platform.machine().encode(), sys.platform.encode(), _cpu_id()])).hexdigest()[:20]
     folder = _cache_dir()
     target = os.path.join(folder, f'kernels-{key}.so')
     if os.path.exists(target):
