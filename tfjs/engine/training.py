@@ -36,7 +36,6 @@ COMPILE_KEYS = ('optimizer', 'loss', 'metrics', 'lossWeights', 'jitCompile')
 YIELD_AUTO_MS = 125
 
 
-
 def _small_gemms(plan, model, x: torch.Tensor, rows: int):
     """MKL's per-thread thread-count setter when this predict's matrix products are all small
     (rows x the largest 2-D weight x 2 under `tfjs._native.SMALL_GEMM_FLOPS`) on the CPU, else
@@ -54,6 +53,7 @@ def _small_gemms(plan, model, x: torch.Tensor, rows: int):
     if 2.0 * rows * largest >= _native.SMALL_GEMM_FLOPS:
         return None
     return _native.set_local_blas_threads()
+
 
 class LayersModel(Container):
     """A model built from inputs and outputs (`tf.model`), with training and saving."""

@@ -353,9 +353,13 @@ def _native_lstm(cfg, *tensors):
     CPU tensors, and the library built (`tfjs._native.kernels`)."""
     if not USE_NATIVE_KERNELS or not cfg.clip or cfg.act.kind is not Tanh:
         return None
-    for t in tensors:
-        if t.dtype != torch.float32 or t.device.type != 'cpu':
-            return None
+    return _native_for(tensors)
+
+
+def _native_for(tensors) -> '_native.Kernels | None':
+    """`tfjs._native.kernels()` when every tensor is float32 on the CPU, else None."""
+    if any(t.dtype != torch.float32 or t.device.type != 'cpu' for t in tensors):
+        return None
     return _native.kernels()
 
 
@@ -446,10 +450,7 @@ def _native_gru(cfg, x2d, w, r, h0):
     if not USE_NATIVE_KERNELS or cfg.reset_after or cfg.act.kind is not Tanh or \
             cfg.ract.kind is not HardSigmoid or not r.is_contiguous():
         return None
-    for t in (x2d, w, r, h0):
-        if t.dtype != torch.float32 or t.device.type != 'cpu':
-            return None
-    return _native.kernels()
+    return _native_for((x2d, w, r, h0))
 
 
 def _gru_forward_native(x2d, w, b, r, h0, steps, native):

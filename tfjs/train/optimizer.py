@@ -41,6 +41,7 @@ import numpy as np
 import torch
 from torch.autograd.graph import increment_version
 
+from .. import _native
 from .._async import resolved
 from .._naming import SnakeCaseAliases, normalize_args, to_camel_case, unknown_key_message
 from ..backend import ENGINE
@@ -108,7 +109,6 @@ def native_kernels(params: list, grads: list, *slot_lists: list):
             if t.dtype is not torch.float32 or not t.is_cpu or t.requires_grad or \
                     (contiguous and not t.is_contiguous()):
                 return None
-    from .. import _native
     return _native.kernels()
 
 
